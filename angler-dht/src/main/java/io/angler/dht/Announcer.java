@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ public final class Announcer implements AutoCloseable {
     private final DhtNode node;
     private final int servicePort;
     private final Map<String, List<PoolKey>> offers = new LinkedHashMap<>();
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
     /**
@@ -49,11 +51,12 @@ public final class Announcer implements AutoCloseable {
         }
         this.node = node;
         this.servicePort = servicePort;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dht-announcer-" + servicePort);
             t.setDaemon(true);
             return t;
         });
+        this.timer.setRemoveOnCancelPolicy(true);
         long period = node.epochs().reannounceInterval().toMillis();
         timer.scheduleAtFixedRate(this::reannounce, period, period, TimeUnit.MILLISECONDS);
     }
@@ -143,9 +146,24 @@ public final class Announcer implements AutoCloseable {
                 futures.add(node.announce(Epochs.target(key, epoch), servicePort).future());
             }
         }
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .orTimeout(ANNOUNCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+        CompletableFuture<List<Traversals.Traversal>> round = new CompletableFuture<>();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+            if (error != null) {
+                round.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                round.complete(futures.stream().map(CompletableFuture::join).toList());
+            }
+        });
+        try {
+            ScheduledFuture<?> deadline = timer.schedule(() -> round.completeExceptionally(new DhtException(
+                    "announcer: announcing " + keys.size() + " keys did not finish within "
+                            + ANNOUNCE_TIMEOUT.toSeconds() + " s")), ANNOUNCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            round.whenComplete((r, e) -> deadline.cancel(false));
+        } catch (RejectedExecutionException e) {
+            round.completeExceptionally(new DhtException("announcer: closed"));
+        }
+        return round;
     }
 
     /** Stops re-announcing. Keys already stored stay findable until they expire. */

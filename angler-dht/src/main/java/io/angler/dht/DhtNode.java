@@ -256,10 +256,16 @@ public final class DhtNode implements AutoCloseable {
                 throw new DhtException("dht: the DHT of node " + describe(endpoint) + " is not running");
             }
             Traversals.Op op = traversals.register(kind, target);
-            if (kind == Traversals.Kind.LOOKUP) {
-                session.dht_get_peers(sha1(target));
-            } else {
-                session.dht_announce_ex(sha1(target), port, (byte) 0);
+            try {
+                if (kind == Traversals.Kind.LOOKUP) {
+                    session.dht_get_peers(sha1(target));
+                } else {
+                    session.dht_announce_ex(sha1(target), port, (byte) 0);
+                }
+            } catch (RuntimeException e) {
+                DhtException failure = new DhtException("dht: libtorrent refused the traversal: " + e.getMessage(), e);
+                traversals.cancel(op, failure);
+                throw failure;
             }
             return op;
         }
