@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +38,8 @@ public final class Announcer implements AutoCloseable {
     private final Map<String, List<PoolKey>> offers = new LinkedHashMap<>();
     private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
+    /** The last re-announce round; a new one starts only after it ended, so rounds never pile up. */
+    private CompletableFuture<?> lastRound = CompletableFuture.completedFuture(null);
 
     /**
      * @param node the provider's DHT node
@@ -71,7 +74,8 @@ public final class Announcer implements AutoCloseable {
         if (offerName == null || offerName.isBlank() || offerName.length() > 253) {
             throw new IllegalArgumentException("announcer: offer name '" + offerName + "' is empty or too long");
         }
-        if (keys == null || keys.isEmpty() || keys.size() > MAX_KEYS_PER_OFFER || keys.contains(null)) {
+        if (keys == null || keys.isEmpty() || keys.size() > MAX_KEYS_PER_OFFER
+                || keys.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("announcer: offer " + offerName + " needs 1.." + MAX_KEYS_PER_OFFER
                     + " pool keys");
         }
@@ -118,11 +122,11 @@ public final class Announcer implements AutoCloseable {
         synchronized (offers) {
             offers.values().forEach(keys::addAll);
         }
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() || !lastRound.isDone()) {
             return;
         }
         try {
-            announceRound(new ArrayList<>(keys)).whenComplete((results, error) -> {
+            lastRound = announceRound(new ArrayList<>(keys)).whenComplete((results, error) -> {
                 if (error != null) {
                     log.warn("re-announce of {} keys failed: {}", keys.size(), error.getMessage());
                 } else {

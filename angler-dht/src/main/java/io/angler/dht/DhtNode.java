@@ -62,7 +62,9 @@ public final class DhtNode implements AutoCloseable {
     private static final Duration DHT_START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STATE_SAVE_INTERVAL = Duration.ofMinutes(5);
     private static final Duration STALE_OPERATION = Duration.ofMinutes(2);
-    private static final long ALERT_WAIT_MILLIS = 100;
+    private static final long ALERT_WAIT_MILLIS = 50;
+    /** See {@link Traversals#endQuietLookups}: log lines of one event arrive within microseconds. */
+    private static final Duration QUIET = Duration.ofMillis(50);
     /** A provider's DHT traffic is small; the default 8 kB/s would throttle a busy pool node. */
     private static final int UPLOAD_RATE_LIMIT = 1 << 20;
     /**
@@ -176,14 +178,30 @@ public final class DhtNode implements AutoCloseable {
 
     /**
      * Waits until the node has joined the pool: its bootstrap lookup ended and it knows at least
-     * one other node.
+     * one other node. A node that still knows no other node when {@code timeout} ends fails.
      *
-     * @throws DhtException naming the bootstrap nodes if none answered, or on timeout
+     * @throws DhtException naming the bootstrap nodes if none answered
      */
     public void awaitBootstrap(Duration timeout) {
-        await(bootstrapped, timeout, "joining the DHT through " + describe(bootstrap));
-        if (knownNodes() == 0) {
-            throw new DhtException(noRoutingTable());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean done = bootstrapped.isDone();
+            int known = knownNodes();
+            if (done || System.nanoTime() >= deadline) {
+                if (known == 0) {
+                    throw new DhtException(noRoutingTable() + (done ? "" : " (waited " + timeout.toMillis() + " ms)"));
+                }
+                return;
+            }
+            try {
+                bootstrapped.get(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                        TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // Checked again at the top of the loop.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DhtException("dht: interrupted while joining the DHT", e);
+            }
         }
     }
 
@@ -301,6 +319,9 @@ public final class DhtNode implements AutoCloseable {
     private static settings_pack settings(DhtConfig config) {
         settings_pack sp = new settings_pack();
         sp.set_str(settings_pack.string_types.listen_interfaces.swigValue(), hostPort(config.bind()));
+        // The configured port or an error, never a port libtorrent picks instead.
+        sp.set_bool(settings_pack.bool_types.listen_system_port_fallback.swigValue(), false);
+        sp.set_int(settings_pack.int_types.max_retry_port_bind.swigValue(), 0);
         // No public routers: the default would contact dht.libtorrent.org.
         sp.set_str(settings_pack.string_types.dht_bootstrap_nodes.swigValue(), "");
         sp.set_bool(settings_pack.bool_types.enable_dht.swigValue(), false);
@@ -363,6 +384,7 @@ public final class DhtNode implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     handle(alerts.get(i));
                 }
+                traversals.endQuietLookups(QUIET);
                 long now = System.nanoTime();
                 if (now > nextPurge) {
                     traversals.purge(STALE_OPERATION);

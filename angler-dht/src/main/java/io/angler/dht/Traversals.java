@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -52,7 +53,10 @@ final class Traversals {
         final long startNanos = System.nanoTime();
         final CompletableFuture<Traversal> done = new CompletableFuture<>();
         final Set<InetSocketAddress> peers = new LinkedHashSet<>();
+        /** Nodes whose query passed libtorrent's 1 s short timeout or failed outright. */
+        final Set<String> unanswered = new HashSet<>();
         long id = -1;
+        long lastEventNanos = startNanos;
         int invokes;
         int responses;
         int timeouts;
@@ -140,17 +144,55 @@ final class Traversals {
         if (op == null) {
             return;
         }
+        op.lastEventNanos = System.nanoTime();
         if (rest.startsWith("INVOKE")) {
             op.invokes++;
         } else if (rest.startsWith("RESPONSE")) {
             op.responses++;
+        } else if (rest.startsWith("1ST_TIMEOUT")) {
+            op.unanswered.add(field(rest, "id"));
         } else if (rest.startsWith("TIMEOUT")) {
             op.timeouts++;
+            op.unanswered.add(field(rest, "id"));
         } else if (rest.startsWith("COMPLETED")) {
             running.remove(id);
             inFlight--;
             op.done.complete(op.result(true));
         }
+    }
+
+    /**
+     * Ends lookups that only wait for dead nodes. libtorrent ends a traversal once each of the k
+     * closest nodes has answered or failed, and a query fails for good only after 15 s (a constant
+     * in its rpc_manager), so one stopped node among the closest holds a lookup for 15 s. After
+     * its 1 s short timeout libtorrent already queries further nodes in its place; when every
+     * query sent has been answered or passed that short timeout, and the traversal has been quiet
+     * for {@code quiet}, the answer is complete: nothing more is coming but the final timeouts.
+     * Announces cannot be ended this way (libtorrent sends announce_peer only at the very end).
+     */
+    synchronized void endQuietLookups(Duration quiet) {
+        long now = System.nanoTime();
+        for (Iterator<Op> it = running.values().iterator(); it.hasNext(); ) {
+            Op op = it.next();
+            if (op.kind == Kind.LOOKUP && !op.unanswered.isEmpty() && op.invokes > 0
+                    && op.responses + op.unanswered.size() >= op.invokes
+                    && now - op.lastEventNanos >= quiet.toNanos()) {
+                it.remove();
+                inFlight--;
+                op.done.complete(op.result(true));
+            }
+        }
+    }
+
+    /** The word after {@code "name: "} in a log line, or "" if absent. */
+    private static String field(String line, String name) {
+        int at = line.indexOf(" " + name + ": ");
+        if (at < 0) {
+            return "";
+        }
+        int start = at + name.length() + 3;
+        int end = line.indexOf(' ', start);
+        return end < 0 ? line.substring(start) : line.substring(start, end);
     }
 
     /** A line of the DHT log's node module; only the announce report matters. */
