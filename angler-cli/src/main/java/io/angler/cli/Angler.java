@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
+            DhtCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {
