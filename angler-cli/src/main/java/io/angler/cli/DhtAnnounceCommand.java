@@ -90,6 +90,7 @@ final class DhtAnnounceCommand implements Callable<Integer> {
                     () -> {
                         announcer.close();
                         n.close();
+                        dir.close();
                     });
         }
         return 0;

@@ -43,7 +43,10 @@ final class DhtBootstrapCommand implements Callable<Integer> {
                     + dir.path + ")");
             out.flush();
             DhtCommand.runUntilStopped(duration, Duration.ofSeconds(10), err,
-                    () -> "bootstrap " + hostPort(n) + ": " + n.knownNodes() + " nodes known", n::close);
+                    () -> "bootstrap " + hostPort(n) + ": " + n.knownNodes() + " nodes known", () -> {
+                        n.close();
+                        dir.close();
+                    });
         }
         return 0;
     }

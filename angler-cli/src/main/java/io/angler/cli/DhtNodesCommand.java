@@ -68,7 +68,10 @@ final class DhtNodesCommand implements Callable<Integer> {
             out.println(count + " nodes joined the pool through " + describe(bootstrap) + " (data in " + dir.path + ")");
             out.flush();
             DhtCommand.runUntilStopped(duration, Duration.ofSeconds(10), err,
-                    () -> swarm.size() + " nodes running", swarm::close);
+                    () -> swarm.size() + " nodes running", () -> {
+                        swarm.close();
+                        dir.close();
+                    });
         }
         return 0;
     }

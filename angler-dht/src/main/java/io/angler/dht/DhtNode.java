@@ -65,8 +65,6 @@ public final class DhtNode implements AutoCloseable {
     private static final Duration STATE_SAVE_INTERVAL = Duration.ofMinutes(5);
     private static final Duration STALE_OPERATION = Duration.ofMinutes(2);
     private static final long ALERT_WAIT_MILLIS = 50;
-    /** See {@link Traversals#endQuietLookups}: log lines of one event arrive within microseconds. */
-    private static final Duration QUIET = Duration.ofMillis(50);
     /** A provider's DHT traffic is small; the default 8 kB/s would throttle a busy pool node. */
     private static final int UPLOAD_RATE_LIMIT = 1 << 20;
     /**
@@ -75,6 +73,12 @@ public final class DhtNode implements AutoCloseable {
      */
     private static final int BLOCK_RATE_LIMIT = 10_000;
     private static final int ALERT_QUEUE_SIZE = 20_000;
+    /**
+     * Forget a node after this many failed queries (libtorrent's default is 20). A node that left
+     * costs every lookup that meets it a 1 s timeout, so it should leave routing tables soon; too
+     * low a count lets a burst of lost packets empty a young table.
+     */
+    private static final int MAX_FAIL_COUNT = 5;
     private static final SecureRandom REFRESH_RANDOM = new SecureRandom();
 
     private final DhtConfig config;
@@ -364,6 +368,7 @@ public final class DhtNode implements AutoCloseable {
         sp.set_bool(settings_pack.bool_types.dht_aggressive_lookups.swigValue(), true);
         sp.set_int(settings_pack.int_types.dht_block_ratelimit.swigValue(), BLOCK_RATE_LIMIT);
         sp.set_int(settings_pack.int_types.dht_upload_rate_limit.swigValue(), UPLOAD_RATE_LIMIT);
+        sp.set_int(settings_pack.int_types.dht_max_fail_count.swigValue(), MAX_FAIL_COUNT);
         // No torrents run here: one disk and one hashing thread at most (created lazily, if ever).
         sp.set_int(settings_pack.int_types.aio_threads.swigValue(), 1);
         sp.set_int(settings_pack.int_types.hashing_threads.swigValue(), 1);
@@ -408,7 +413,7 @@ public final class DhtNode implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     handle(alerts.get(i));
                 }
-                traversals.endQuietLookups(QUIET);
+                traversals.endSilentLookups();
                 long now = System.nanoTime();
                 if (now > nextPurge) {
                     traversals.purge(STALE_OPERATION);
@@ -434,6 +439,8 @@ public final class DhtNode implements AutoCloseable {
                 traversals.onTraversalLog(l.log_message());
             } else if (module == dht_log_alert.dht_module_t.node) {
                 traversals.onNodeLog(l.log_message());
+            } else if (module == dht_log_alert.dht_module_t.rpc_manager) {
+                traversals.onRpcLog(l.log_message());
             }
         } else if (type == dht_get_peers_reply_alert.alert_type) {
             dht_get_peers_reply_alert r = alert.cast_to_dht_get_peers_reply_alert(a);
