@@ -32,6 +32,11 @@ final class DhtAnnounceCommand implements Callable<Integer> {
             converter = DhtCommand.EndpointConverter.class, description = "node(s) to join through")
     List<InetSocketAddress> bootstrap;
 
+    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DhtCommand.DurationConverter.class,
+            description = "give up if no node answered by then (default ${DEFAULT-VALUE})")
+    Duration joinTimeout;
+
     @Option(names = "--unit", paramLabel = "UNIT", required = true,
             description = "the resource unit, e.g. cpu=200m,memory=128Mi")
     String unit;
@@ -72,7 +77,7 @@ final class DhtAnnounceCommand implements Callable<Integer> {
         try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-announce");
              DhtNode n = DhtNode.start(node.config(cl, dir.path, 0, bootstrap));
              Announcer announcer = new Announcer(n, servicePort)) {
-            n.awaitBootstrap(Duration.ofSeconds(10));
+            n.awaitBootstrap(joinTimeout);
             try {
                 announcer.announce("cli", keys).get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

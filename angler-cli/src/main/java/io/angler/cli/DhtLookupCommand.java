@@ -35,6 +35,11 @@ final class DhtLookupCommand implements Callable<Integer> {
             converter = DhtCommand.EndpointConverter.class, description = "node(s) to join through")
     List<InetSocketAddress> bootstrap;
 
+    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DhtCommand.DurationConverter.class,
+            description = "give up if no node answered by then (default ${DEFAULT-VALUE})")
+    Duration joinTimeout;
+
     @Option(names = "--unit", paramLabel = "UNIT", required = true,
             description = "the resource unit, e.g. cpu=200m,memory=128Mi")
     String unit;
@@ -75,7 +80,7 @@ final class DhtLookupCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-lookup");
              DhtNode n = DhtNode.start(node.config(cl, dir.path, 0, bootstrap))) {
-            n.awaitBootstrap(Duration.ofSeconds(10));
+            n.awaitBootstrap(joinTimeout);
             Search search = new Discovery(n).search(u, node.location, limits);
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(search)));
