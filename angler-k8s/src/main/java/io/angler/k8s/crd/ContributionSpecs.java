@@ -4,6 +4,7 @@ import io.angler.core.geo.Geohash;
 import io.angler.core.offer.LeaseLimits;
 import io.angler.core.offer.Offer;
 import io.angler.core.offer.PriceFunction;
+import io.angler.core.placement.PlacementWidths;
 import io.angler.core.unit.ResourceUnit;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,10 @@ public final class ContributionSpecs {
         }
         if (spec.quantity() < 0) {
             throw new IllegalArgumentException("spec.quantity: " + spec.quantity() + " is negative");
+        }
+        if (spec.quantity() > PlacementWidths.DEFAULT.maxUnits()) {
+            throw new IllegalArgumentException("spec.quantity: " + spec.quantity() + " is more than the "
+                    + PlacementWidths.DEFAULT.maxUnits() + " units the placement circuit holds");
         }
         if (spec.price() == null) {
             throw new IllegalArgumentException("spec.price: is missing (example: (2*(q-r))+20)");
