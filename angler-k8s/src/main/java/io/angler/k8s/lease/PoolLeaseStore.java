@@ -4,7 +4,7 @@ import io.angler.k8s.crd.PoolLease;
 import io.angler.node.lease.Lease;
 import io.angler.node.lease.LeaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -40,20 +40,25 @@ public final class PoolLeaseStore implements LeaseStore {
     public void put(Lease lease) {
         PoolLease wanted = PoolLeases.toResource(lease, namespace);
         var resource = client.resources(PoolLease.class).inNamespace(namespace).withName(lease.id());
-        PoolLease existing = resource.get();
-        if (existing == null) {
-            client.resources(PoolLease.class).inNamespace(namespace).resource(wanted)
-                    .createOr(NonDeletingOperation::update);
-        } else {
-            // Keep the status and whatever finalizers are there; only the spec is the lease.
-            resource.edit(pl -> {
-                pl.setSpec(wanted.getSpec());
-                if (!pl.getMetadata().getFinalizers().contains(FINALIZER)) {
-                    pl.getMetadata().getFinalizers().add(FINALIZER);
+        if (resource.get() == null) {
+            try {
+                client.resources(PoolLease.class).inNamespace(namespace).resource(wanted).create();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
                 }
-                return pl;
-            });
+                // created meanwhile: fall through and set the spec
+            }
         }
+        // Keep the status and whatever finalizers are there; only the spec is the lease.
+        resource.edit(pl -> {
+            pl.setSpec(wanted.getSpec());
+            if (!pl.getMetadata().getFinalizers().contains(FINALIZER)) {
+                pl.getMetadata().getFinalizers().add(FINALIZER);
+            }
+            return pl;
+        });
     }
 
     @Override
