@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
-/** Writes manifests and kubeconfigs as YAML, with strings that look like numbers quoted. */
+/**
+ * Writes manifests and kubeconfigs as YAML. Every string value is quoted, so that no reader
+ * (kubectl's YAML 1.1 included) can take a quantity for a number or a time for a timestamp.
+ */
 public final class Yaml {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .build());
 
