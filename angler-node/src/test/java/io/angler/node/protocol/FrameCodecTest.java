@@ -147,7 +147,7 @@ class FrameCodecTest {
             seeds.add(FrameCodec.encode(m));
         }
         int decoded = 0;
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             byte[] input;
             if (i % 4 == 0) {
                 input = new byte[rnd.nextInt(300)];
