@@ -37,8 +37,11 @@ public final class NamespaceManifests {
     public static final String EXPIRES_ANNOTATION = "angler.io/expires-at";
     public static final String UNITS_ANNOTATION = "angler.io/units";
     public static final String REQUESTER_ANNOTATION = "angler.io/requester";
-    /** Name of the ServiceAccount, Role, RoleBinding, quota, limit range and policy in each namespace. */
+    /** Name of the ServiceAccount, Role and RoleBinding in each namespace. */
     public static final String TENANT = "angler-tenant";
+    public static final String QUOTA = "angler-quota";
+    public static final String LIMIT_RANGE = "angler-defaults";
+    public static final String NETWORK_POLICY = "angler-isolation";
 
     /** Resources that Kubernetes quotas as both requests and limits; the rest only as requests. */
     private static final Set<String> REQUESTS_AND_LIMITS = Set.of("cpu", "memory", "ephemeral-storage");
@@ -93,7 +96,7 @@ public final class NamespaceManifests {
                 hard.put("limits." + e.getKey(), e.getValue());
             }
         }
-        return map("apiVersion", "v1", "kind", "ResourceQuota", "metadata", meta(lease, TENANT),
+        return map("apiVersion", "v1", "kind", "ResourceQuota", "metadata", meta(lease, QUOTA),
                 "spec", map("hard", hard));
     }
 
@@ -110,7 +113,7 @@ public final class NamespaceManifests {
             limit.put("default", one);
             limit.put("defaultRequest", new LinkedHashMap<>(one));
         }
-        return map("apiVersion", "v1", "kind", "LimitRange", "metadata", meta(lease, TENANT),
+        return map("apiVersion", "v1", "kind", "LimitRange", "metadata", meta(lease, LIMIT_RANGE),
                 "spec", map("limits", List.of(limit)));
     }
 
@@ -136,7 +139,7 @@ public final class NamespaceManifests {
             spec.put("policyTypes", List.of("Ingress", "Egress"));
             spec.put("egress", rules);
         }
-        return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy", "metadata", meta(lease, TENANT),
+        return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy", "metadata", meta(lease, NETWORK_POLICY),
                 "spec", spec);
     }
 
