@@ -1,0 +1,122 @@
+package io.angler.mpc.net;
+
+import io.angler.mpc.MpcAbortException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The buffering half of a channel, shared by every transport: writes collect in a growable buffer
+ * that {@link #flush()} hands to the transport as frames of at most {@link #MAX_FRAME} bytes, and
+ * reads consume incoming frames as one continuous stream.
+ */
+public abstract class FramedChannel implements Channel {
+    /** Largest frame on the wire; larger messages are split, larger announced frames are refused. */
+    public static final int MAX_FRAME = 16 << 20;
+
+    private final int peer;
+    private byte[] out = new byte[1 << 12];
+    private int outLen;
+    private byte[] in = new byte[0];
+    private int inPos;
+    private long bytesSent;
+    private long bytesReceived;
+    private long messagesSent;
+
+    protected FramedChannel(int peer) {
+        this.peer = peer;
+    }
+
+    /** Hands one frame (owned by the callee from now on) to the transport; must not wait for the peer. */
+    protected abstract void sendFrame(byte[] frame);
+
+    /** The next incoming frame, waiting at most the timeout; throws {@link MpcAbortException} on failure. */
+    protected abstract byte[] receiveFrame();
+
+    @Override
+    public int peer() {
+        return peer;
+    }
+
+    @Override
+    public void write(byte[] src, int off, int len) {
+        ensure(len);
+        System.arraycopy(src, off, out, outLen, len);
+        outLen += len;
+    }
+
+    @Override
+    public void writeLongs(long[] src, int off, int len) {
+        int bytes = Math.multiplyExact(len, 8);
+        ensure(bytes);
+        ByteBuffer.wrap(out, outLen, bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(src, off, len);
+        outLen += bytes;
+    }
+
+    private void ensure(int extra) {
+        long need = (long) outLen + extra;
+        if (need > Integer.MAX_VALUE - 16) {
+            throw new MpcAbortException("channel", peer, "message larger than 2 GiB");
+        }
+        if (need > out.length) {
+            out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * out.length)));
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (outLen == 0) {
+            return;
+        }
+        for (int off = 0; off < outLen; off += MAX_FRAME) {
+            sendFrame(Arrays.copyOfRange(out, off, Math.min(outLen, off + MAX_FRAME)));
+        }
+        bytesSent += outLen;
+        messagesSent++;
+        outLen = 0;
+        if (out.length > (1 << 20)) {
+            out = new byte[1 << 12]; // don't pin a large buffer between phases
+        }
+    }
+
+    @Override
+    public void read(byte[] dst, int off, int len) {
+        while (len > 0) {
+            if (inPos == in.length) {
+                in = receiveFrame();
+                inPos = 0;
+                bytesReceived += in.length;
+                continue;
+            }
+            int n = Math.min(len, in.length - inPos);
+            System.arraycopy(in, inPos, dst, off, n);
+            inPos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void readLongs(long[] dst, int off, int len) {
+        while (len > 0) {
+            if (in.length - inPos >= 8) {
+                int n = Math.min(len, (in.length - inPos) / 8);
+                ByteBuffer.wrap(in, inPos, n * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, off, n);
+                inPos += n * 8;
+                off += n;
+                len -= n;
+            } else {
+                // a long split across frames: take it byte by byte
+                byte[] b = new byte[8];
+                read(b, 0, 8);
+                dst[off++] = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                len--;
+            }
+        }
+    }
+
+    @Override
+    public ChannelStats stats() {
+        return new ChannelStats(bytesSent, bytesReceived, messagesSent);
+    }
+}
