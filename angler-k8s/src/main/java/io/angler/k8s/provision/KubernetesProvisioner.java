@@ -2,6 +2,9 @@ package io.angler.k8s.provision;
 
 import io.angler.node.lease.Lease;
 import io.angler.node.provision.CredentialRequest;
+import io.angler.node.provision.EgressPolicy;
+import io.angler.node.provision.Kubeconfigs;
+import io.angler.node.provision.NamespaceManifests;
 import io.angler.node.provision.Provisioned;
 import io.angler.node.provision.Provisioner;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
-import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestCondition;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
@@ -56,9 +58,9 @@ public final class KubernetesProvisioner implements Provisioner {
             Objects.requireNonNull(clock, "clock");
         }
 
-        /** Open egress, no self-binding, one minute for certificates, the system clock. */
+        /** Isolated egress, no self-binding, one minute for certificates, the system clock. */
         public static Settings of(ClusterEndpoint endpoint) {
-            return new Settings(endpoint, EgressPolicy.OPEN, Optional.empty(), Duration.ofMinutes(1),
+            return new Settings(endpoint, EgressPolicy.ISOLATED, Optional.empty(), Duration.ofMinutes(1),
                     Clock.systemUTC());
         }
     }
@@ -82,13 +84,15 @@ public final class KubernetesProvisioner implements Provisioner {
             // create, or on a conflict (an earlier attempt got this far) replace with the same content
             client.resource(object).createOr(NonDeletingOperation::update);
         }
-        String kubeconfig;
+        Kubeconfigs.UserCredential user;
         if (credentials instanceof CredentialRequest.ClientCertificate c) {
-            kubeconfig = Kubeconfigs.withCertificate(settings.endpoint(), lease.namespace(),
-                    certificate(lease, c.csrPem()));
+            user = new Kubeconfigs.UserCredential.ClientCertificate(certificate(lease, c.csrPem()));
         } else {
-            kubeconfig = Kubeconfigs.withToken(settings.endpoint(), lease.namespace(), token(lease));
+            user = new Kubeconfigs.UserCredential.Token(token(lease));
         }
+        ClusterEndpoint endpoint = settings.endpoint();
+        String kubeconfig = Kubeconfigs.build(lease.namespace(), endpoint.server(),
+                endpoint.caPem().isEmpty() ? null : endpoint.caPem(), lease.namespace(), user, List.of());
         LOG.info("lease {}: provisioned namespace {} ({} units of {})", lease.id(), lease.namespace(),
                 lease.units(), lease.unit());
         return new Provisioned(lease.namespace(), kubeconfig, settings.endpoint().server());
@@ -104,7 +108,7 @@ public final class KubernetesProvisioner implements Provisioner {
             return;
         }
         var labels = existing.getMetadata().getLabels();
-        String owner = labels == null ? null : labels.get(NamespaceObjects.LEASE_LABEL);
+        String owner = labels == null ? null : labels.get(NamespaceManifests.LEASE_LABEL);
         if (!lease.id().equals(owner)) {
             throw new IllegalStateException("namespace " + lease.namespace() + " exists and does not belong to lease "
                     + lease.id() + (owner == null ? " (it is not managed by angler)" : " (it belongs to lease " + owner + ")")
@@ -121,34 +125,30 @@ public final class KubernetesProvisioner implements Provisioner {
         TokenRequest request = new TokenRequestBuilder().withNewSpec()
                 .withExpirationSeconds(credentialSeconds(lease)).endSpec().build();
         TokenRequest issued = client.serviceAccounts().inNamespace(lease.namespace())
-                .withName(NamespaceObjects.SERVICE_ACCOUNT).tokenRequest(request);
+                .withName(NamespaceManifests.TENANT).tokenRequest(request);
         if (issued == null || issued.getStatus() == null || issued.getStatus().getToken() == null
                 || issued.getStatus().getToken().isBlank()) {
             throw new IllegalStateException("lease " + lease.id() + ": the API server returned no token for "
-                    + lease.namespace() + "/" + NamespaceObjects.SERVICE_ACCOUNT);
+                    + lease.namespace() + "/" + NamespaceManifests.TENANT);
         }
         return issued.getStatus().getToken();
     }
 
     private String certificate(Lease lease, String csrPem) {
-        String user = NamespaceObjects.certificateUser(lease);
-        CsrCheck.check(csrPem, user);
-        String name = NamespaceObjects.csrName(lease);
-        String request = Base64.getEncoder().encodeToString(csrPem.getBytes(StandardCharsets.US_ASCII));
+        NamespaceObjects objects = objects(lease);
+        CsrCheck.check(csrPem, objects.certificateUser());
+        CertificateSigningRequest wanted = objects.certificateSigningRequest(csrPem,
+                Duration.ofSeconds(credentialSeconds(lease)));
+        String name = wanted.getMetadata().getName();
         var csrs = client.certificates().v1().certificateSigningRequests();
         CertificateSigningRequest existing = csrs.withName(name).get();
-        if (existing != null && !request.equals(existing.getSpec().getRequest())) {
+        if (existing != null && !wanted.getSpec().getRequest().equals(existing.getSpec().getRequest())) {
             // A retried claim with a new key pair: the old request must not be signed any more.
             csrs.withName(name).withTimeout(30, TimeUnit.SECONDS).delete();
             existing = null;
         }
         if (existing == null) {
-            csrs.resource(new CertificateSigningRequestBuilder()
-                    .withNewMetadata().withName(name).withLabels(objects(lease).labels()).endMetadata()
-                    .withNewSpec().withRequest(request).withSignerName(KUBE_APISERVER_CLIENT_SIGNER)
-                    .withUsages(List.of("client auth")).withExpirationSeconds((int) Math.min(Integer.MAX_VALUE,
-                            credentialSeconds(lease)))
-                    .endSpec().build()).create();
+            csrs.resource(wanted).create();
             existing = csrs.withName(name).get();
         }
         if (!hasCondition(existing, "Approved")) {
@@ -204,16 +204,16 @@ public final class KubernetesProvisioner implements Provisioner {
         if (existing != null) {
             checkOwnership(lease);
             String ns = lease.namespace();
-            client.rbac().roleBindings().inNamespace(ns).withName(NamespaceObjects.ROLE_BINDING).delete();
-            client.serviceAccounts().inNamespace(ns).withName(NamespaceObjects.SERVICE_ACCOUNT).delete();
+            client.rbac().roleBindings().inNamespace(ns).withName(NamespaceManifests.TENANT).delete();
+            client.serviceAccounts().inNamespace(ns).withName(NamespaceManifests.TENANT).delete();
             // Deleting the namespace removes every other object in it (the API server's namespace
             // controller does that; the objects are not deleted one by one here).
             client.namespaces().withName(ns).delete();
         }
-        var csr = client.certificates().v1().certificateSigningRequests().withName(NamespaceObjects.csrName(lease));
+        var csr = client.certificates().v1().certificateSigningRequests().withName(lease.namespace());
         CertificateSigningRequest c = csr.get();
         if (c != null && c.getMetadata().getLabels() != null
-                && lease.id().equals(c.getMetadata().getLabels().get(NamespaceObjects.LEASE_LABEL))) {
+                && lease.id().equals(c.getMetadata().getLabels().get(NamespaceManifests.LEASE_LABEL))) {
             csr.delete();
         }
         LOG.info("lease {}: deprovisioned namespace {}", lease.id(), lease.namespace());

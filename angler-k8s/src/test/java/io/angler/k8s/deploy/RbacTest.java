@@ -12,9 +12,9 @@ import io.angler.k8s.crd.PoolLease;
 import io.angler.k8s.operator.AnglerOperator;
 import io.angler.k8s.operator.LocalLedger;
 import io.angler.k8s.provision.ClusterEndpoint;
-import io.angler.k8s.provision.EgressPolicy;
+import io.angler.node.provision.EgressPolicy;
 import io.angler.k8s.provision.KubernetesProvisioner;
-import io.angler.k8s.provision.TenantRole;
+import io.angler.k8s.provision.NamespaceObjects;
 import io.angler.node.lease.Lease;
 import io.angler.node.provision.CredentialRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -147,7 +147,8 @@ class RbacTest {
 
     @Test
     void theTenantClusterRoleIsTheTenantRole() {
-        assertThat(find(ClusterRole.class, "angler-tenant").getRules()).isEqualTo(TenantRole.rules());
+        var role = new NamespaceObjects(TestLeases.lease("any"), EgressPolicy.ISOLATED, Optional.empty()).role();
+        assertThat(find(ClusterRole.class, "angler-tenant").getRules()).isEqualTo(role.getRules());
     }
 
     @Test
@@ -235,7 +236,7 @@ class RbacTest {
         assertThat(cluster.getRules()).anySatisfy(rule -> {
             assertThat(rule.getResources()).containsExactly("clusterroles");
             assertThat(rule.getVerbs()).containsExactly("bind");
-            assertThat(rule.getResourceNames()).containsExactly(TenantRole.NAME);
+            assertThat(rule.getResourceNames()).containsExactly(NamespaceObjects.TENANT_CLUSTER_ROLE);
         });
         assertThat(cluster.getRules()).anySatisfy(rule -> {
             assertThat(rule.getResources()).containsExactly("signers");

@@ -8,6 +8,7 @@ import io.angler.k8s.MockCluster;
 import io.angler.k8s.TestLeases;
 import io.angler.node.lease.Lease;
 import io.angler.node.provision.CredentialRequest;
+import io.angler.node.provision.EgressPolicy;
 import io.angler.node.provision.Provisioned;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -80,7 +81,9 @@ class KubernetesProvisionerTest {
         var ns = client.namespaces().withName("angler-l1").get();
         assertThat(ns.getMetadata().getLabels()).containsEntry("angler.io/lease", "l1")
                 .containsEntry("angler.io/offer", "gpu-pool").containsEntry("app.kubernetes.io/managed-by", "angler");
+        assertThat(ns.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "baseline");
         assertThat(ns.getMetadata().getAnnotations()).containsEntry("angler.io/requester", TestLeases.REQUESTER)
+                .containsEntry("angler.io/units", "3")
                 .containsEntry("angler.io/expires-at", "2030-01-01T02:00:00Z");
 
         // 3 units of cpu=500m, memory=1Gi, nvidia.com/gpu=1, worked out by hand
@@ -100,17 +103,17 @@ class KubernetesProvisionerTest {
         NetworkPolicy np = client.network().v1().networkPolicies().inNamespace("angler-l1")
                 .withName("angler-isolation").get();
         assertThat(np.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
-        assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress"); // open egress: ingress only
         assertThat(np.getSpec().getIngress()).hasSize(1);
         var from = np.getSpec().getIngress().get(0).getFrom();
         assertThat(from).hasSize(1);
         assertThat(from.get(0).getNamespaceSelector()).isNull(); // a bare pod selector: this namespace only
         assertThat(from.get(0).getPodSelector().getMatchLabels()).isNullOrEmpty();
-        assertThat(np.getSpec().getEgress()).hasSize(1);
-        assertThat(np.getSpec().getEgress().get(0).getTo()).isNullOrEmpty(); // open egress
+        assertThat(np.getSpec().getEgress()).isNullOrEmpty();
 
         var role = client.rbac().roles().inNamespace("angler-l1").withName("angler-tenant").get();
-        assertThat(role.getRules()).isEqualTo(TenantRole.rules());
+        assertThat(role.getRules()).isEqualTo(provisioner.objects(lease).role().getRules());
+        assertThat(role.getRules()).anyMatch(r -> r.getResources().contains("pods") && r.getVerbs().contains("create"));
         assertThat(role.getRules()).noneMatch(r -> r.getResources().contains("resourcequotas")
                 && r.getVerbs().contains("update"));
         assertThat(role.getRules()).noneMatch(r -> r.getApiGroups().contains("rbac.authorization.k8s.io"));
@@ -125,7 +128,7 @@ class KubernetesProvisionerTest {
         assertThat(client.rbac().roleBindings().inNamespace("angler-l1").withName("angler-provisioner").get()).isNull();
 
         Config kc = Serialization.unmarshal(p.kubeconfig(), Config.class);
-        assertThat(kc.getCurrentContext()).isEqualTo("angler-angler-l1");
+        assertThat(kc.getCurrentContext()).isEqualTo("angler-l1");
         assertThat(kc.getContexts().get(0).getContext().getNamespace()).isEqualTo("angler-l1");
         assertThat(kc.getClusters().get(0).getCluster().getServer()).isEqualTo("https://k8s.example.net:6443");
         assertThat(new String(Base64.getDecoder().decode(kc.getClusters().get(0).getCluster()
@@ -209,27 +212,39 @@ class KubernetesProvisionerTest {
     }
 
     @Test
-    void selfBindingComesBeforeTheRoleAndIsolatedEgressAllowsOnlyDnsAndListedCidrs() {
+    void selfBindingComesBeforeTheRoleAndIsolatedEgressAllowsOnlyTheNamespaceAndDns() {
         var identity = new SubjectBuilder().withKind("ServiceAccount").withName("angler-operator")
                 .withNamespace("angler-system").build();
-        var objects = new NamespaceObjects(lease, EgressPolicy.parse("isolated:10.20.0.0/16"), Optional.of(identity));
+        var objects = new NamespaceObjects(lease, EgressPolicy.ISOLATED, Optional.of(identity));
         var kinds = objects.all().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
-        assertThat(kinds).containsExactly("Namespace/angler-l1", "RoleBinding/angler-provisioner", "Role/angler-tenant",
+        assertThat(kinds).containsExactly("Namespace/angler-l1", "RoleBinding/angler-provisioner",
                 "ServiceAccount/angler-tenant", "ResourceQuota/angler-quota", "LimitRange/angler-defaults",
-                "NetworkPolicy/angler-isolation", "RoleBinding/angler-tenant");
+                "NetworkPolicy/angler-isolation", "Role/angler-tenant", "RoleBinding/angler-tenant");
         var self = objects.provisionerBinding().orElseThrow();
         assertThat(self.getRoleRef().getKind()).isEqualTo("ClusterRole");
         assertThat(self.getRoleRef().getName()).isEqualTo("angler-tenant");
         assertThat(self.getSubjects()).containsExactly(identity);
 
-        var egress = objects.networkPolicy().getSpec().getEgress();
-        assertThat(egress).hasSize(3);
-        assertThat(egress.get(0).getTo().get(0).getPodSelector()).isNotNull();          // own namespace
+        var policy = (NetworkPolicy) objects.all().get(5);
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        var egress = policy.getSpec().getEgress();
+        assertThat(egress).hasSize(2);
+        assertThat(egress.get(0).getTo().get(0).getPodSelector()).isNotNull();           // own namespace
+        assertThat(egress.get(0).getTo().get(0).getNamespaceSelector()).isNull();
         assertThat(egress.get(1).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
                 .containsExactly("UDP/53", "TCP/53");                                      // DNS
-        assertThat(egress.get(2).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
-        assertThatThrownBy(() -> EgressPolicy.parse("isolated:10.0.0.0"))
-                .hasMessageContaining("'10.0.0.0' is not a CIDR");
+    }
+
+    @Test
+    void theApiObjectsAreTheSharedManifests() {
+        var manifests = new io.angler.node.provision.NamespaceManifests(EgressPolicy.INTERNET).objects(lease);
+        var objects = new NamespaceObjects(lease, EgressPolicy.INTERNET, Optional.empty()).all();
+        assertThat(objects).hasSameSizeAs(manifests);
+        for (int i = 0; i < objects.size(); i++) {
+            // the typed object serialises back to exactly the shared manifest
+            assertThat(Serialization.unmarshal(Serialization.asJson(objects.get(i)), Map.class))
+                    .isEqualTo(Serialization.unmarshal(Serialization.asJson(manifests.get(i)), Map.class));
+        }
     }
 
     @Test
