@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 /** {@code angler operator}: the provider's Kubernetes operator, in a pod or from a workstation. */
 @Command(name = "operator", mixinStandardHelpOptions = true,
         description = {
-            "Runs the angler operator: reconciles PoolContributions (the provider's offers) and",
-            "PoolLeases (its allocations), provisions and expires lease namespaces. Runs until",
-            "interrupted. Outside a cluster it uses --kubeconfig (or KUBECONFIG, ~/.kube/config).",
+            "Runs the angler operator: reconciles PoolContributions (the provider's",
+            "offers) and PoolLeases (its allocations), provisions and expires lease",
+            "namespaces, until interrupted. Outside a cluster it uses --kubeconfig",
+            "(or KUBECONFIG, ~/.kube/config).",
         })
 final class OperatorCommand implements Callable<Integer> {
     @CommandLine.Spec

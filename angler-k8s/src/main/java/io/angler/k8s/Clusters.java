@@ -34,6 +34,14 @@ public final class Clusters {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     /** A message that says what to do about a failed API call. */
     public static String explain(KubernetesClientException e) {
         return switch (e.getCode()) {
@@ -42,8 +50,8 @@ public final class Clusters {
                     + "; apply deploy/rbac.yaml, or use an identity with those permissions";
             case 404 -> "the cluster does not know a resource (404): " + e.getMessage()
                     + "; install the CRDs with: kubectl apply -f deploy/crds/";
-            default -> e.getCode() == 0
-                    ? "cannot reach the cluster: " + e.getMessage() + "; check the server URL and that it is up"
+            default -> e.getCode() <= 0
+                    ? "cannot reach the cluster (" + rootCause(e) + "); check the server URL and that it is up"
                     : "the cluster answered " + e.getCode() + ": " + e.getMessage();
         };
     }
