@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             OperatorCommand.class,
+            ProviderCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

@@ -107,11 +107,14 @@ public final class ProviderConfigLoader {
     }
 
     private static NodeSettings node(ConfigNode n, Path base) {
-        n.object(Set.of("dataDir", "listen", "metrics", "dht", "rateLimits", "sessions", "minimumRequest"));
+        n.object(Set.of("dataDir", "listen", "mpcListen", "metrics", "dht", "rateLimits", "sessions", "minimumRequest"));
         Path dataDir = path(n.required("dataDir"), base);
         HostPort listen = n.child("listen").isMissing()
                 ? new HostPort("0.0.0.0", NodeSettings.DEFAULT_CONTROL_PORT)
                 : n.child("listen").parse(HostPort::parse, MAX_TEXT);
+        HostPort mpcListen = n.child("mpcListen").isMissing()
+                ? new HostPort("0.0.0.0", NodeSettings.DEFAULT_MPC_PORT)
+                : n.child("mpcListen").parse(HostPort::parse, MAX_TEXT);
         HostPort metrics;
         ConfigNode m = n.child("metrics");
         if (m.isMissing()) {
@@ -166,7 +169,7 @@ public final class ProviderConfigLoader {
         HostPort dhtAddress = dhtListen;
         RateLimitSettings finalLimits = limits;
         SessionSettings finalSessions = sessions;
-        return n.build(() -> new NodeSettings(dataDir, listen, metrics, dhtAddress, bootstrap, finalLimits,
+        return n.build(() -> new NodeSettings(dataDir, listen, mpcListen, metrics, dhtAddress, bootstrap, finalLimits,
                 finalSessions));
     }
 

@@ -137,6 +137,7 @@ public final class Ledger {
         if (r == null || r.state() != Reservation.State.IN_SESSION) {
             throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no running session " + key.sessionId());
         }
+        notifyAll(); // claims waiting in awaitSettled
         if (unitsWon == 0) {
             reservations.remove(key);
             return;
@@ -150,9 +151,30 @@ public final class Ledger {
         saveWon();
     }
 
+    /**
+     * Waits until the session's placement has settled (won, lost or aborted), at most
+     * {@code timeout}: a requester learns its result at about the moment the winner does, so its
+     * claim may arrive while the winner is still recording the result.
+     */
+    public synchronized void awaitSettled(SessionKey key, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Reservation r = reservations.get(key);
+            if (r == null || r.state() != Reservation.State.IN_SESSION) {
+                return;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** Ends a session without a result (timeout, disconnect, failed check); releases what it held. */
     public synchronized void abort(SessionKey key) {
         Reservation r = reservations.remove(key);
+        notifyAll();
         if (r != null && r.state() == Reservation.State.WON) {
             saveWon();
         }

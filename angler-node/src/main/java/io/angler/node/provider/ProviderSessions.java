@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class ProviderSessions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProviderSessions.class);
     public static final String SOFTWARE = "angler/" + Message.VERSION;
+    /** Longest a claim waits for its session's result to be recorded here. */
+    static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
 
     private final String fingerprint;
     private final int mpcPort;
@@ -67,7 +69,8 @@ public final class ProviderSessions implements AutoCloseable {
      * @param keeper the ledger and provisioner
      * @param limiter session rate limits
      * @param metrics where to count sessions
-     * @param runner runs this provider's side of a placement
+     * @param runner runs this provider's side of a placement; null when this build cannot run
+     *     placements, in which case every setup is refused saying so
      * @param clock the time source (tests move it by hand)
      */
     public ProviderSessions(ProviderConfig config, String fingerprint, int mpcPort, LeaseKeeper keeper,
@@ -148,6 +151,10 @@ public final class ProviderSessions implements AutoCloseable {
             return refuse(s, ErrorCode.INVALID_FIELD, NodeMetrics.RefusalReason.BAD_SETUP, "this provider places with "
                     + widths.unitBits() + "-bit units and " + widths.priceBits() + "-bit prices, not "
                     + s.unitBits() + "/" + s.priceBits());
+        }
+        if (runner == null) {
+            return refuse(s, ErrorCode.INTERNAL, NodeMetrics.RefusalReason.BAD_SETUP,
+                    "this provider cannot run placements under MPC yet (not in this build)");
         }
         Offer offer = offersByKey.get(s.poolKey());
         if (offer == null) {
@@ -237,6 +244,12 @@ public final class ProviderSessions implements AutoCloseable {
 
     private Message claim(Peer peer, Message.Claim c) {
         SessionKey key = new SessionKey(peer.fingerprint(), c.sessionId());
+        try {
+            keeper.ledger().awaitSettled(key, CLAIM_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Message.Error(ErrorCode.INTERNAL, "the provider is shutting down");
+        }
         LeaseKeeper.Claimed claimed = timed(NodeMetrics.Phase.CLAIM,
                 () -> keeper.claim(key, Duration.ofSeconds(c.leaseSeconds()), c.credentials()));
         Lease l = claimed.lease();

@@ -62,6 +62,7 @@ class ProviderConfigLoaderTest {
         ProviderConfig c = parse(MINIMAL);
         assertThat(c.node().dataDir()).isEqualTo(Path.of("/etc/angler/data"));
         assertThat(c.node().listen()).isEqualTo(new HostPort("0.0.0.0", 7400));
+        assertThat(c.node().mpcListen()).isEqualTo(new HostPort("0.0.0.0", 7401));
         assertThat(c.node().metrics()).isEqualTo(new HostPort("127.0.0.1", 9464));
         assertThat(c.node().rateLimits()).isEqualTo(RateLimitSettings.DEFAULT);
         assertThat(c.node().sessions()).isEqualTo(SessionSettings.DEFAULT);

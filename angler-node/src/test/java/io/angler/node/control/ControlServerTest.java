@@ -156,7 +156,7 @@ class ControlServerTest {
         ControlServer s = server();
         Random rnd = new Random(9);
         byte[] seed = FrameCodec.encode(new Message.Renew("l1", 60));
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 30; i++) {
             try (SSLSocket socket = rawTls(s)) {
                 byte[] body = rnd.nextBoolean() ? new byte[rnd.nextInt(64)] : seed.clone();
                 if (body == seed || body.length == seed.length) {

@@ -80,6 +80,29 @@ class LedgerTest {
     }
 
     @Test
+    void aClaimCanWaitForTheResultToBeRecorded() throws Exception {
+        Ledger l = open(offer("small", 5, "7"));
+        SessionKey k = session(ALICE, 1);
+        l.enter(k, "small", in(HOUR));
+        Thread settler = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            l.settle(k, 2, 7, in(HOUR));
+        });
+        settler.start();
+        l.awaitSettled(k, Duration.ofSeconds(10));
+        assertThat(l.claim(k, HOUR).units()).isEqualTo(2);
+        settler.join();
+        long t0 = System.nanoTime();
+        l.enter(session(BOB, 2), "small", in(HOUR));
+        l.awaitSettled(session(BOB, 2), Duration.ofMillis(50));
+        assertThat(System.nanoTime() - t0).as("gives up at the timeout").isGreaterThanOrEqualTo(50_000_000L);
+    }
+
+    @Test
     void aFullOfferStillTakesPartWithCapacityZero() {
         Ledger l = open(offer("small", 2, "7"));
         l.enter(session(ALICE, 1), "small", in(HOUR));
