@@ -19,7 +19,7 @@ public final class AnglerOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AnglerOperator.class);
 
     private final KubernetesClient client;
-    private final ProviderNode node;
+    private final ProviderRuntime node;
     private final Provisioner provisioner;
     private final PoolLeaseStore leases;
     private final Clock clock;
@@ -28,7 +28,7 @@ public final class AnglerOperator implements AutoCloseable {
     /**
      * @param leaseNamespace where PoolLeases live (the operator's own namespace)
      */
-    public AnglerOperator(KubernetesClient client, ProviderNode node, Provisioner provisioner, String leaseNamespace,
+    public AnglerOperator(KubernetesClient client, ProviderRuntime node, Provisioner provisioner, String leaseNamespace,
                           Clock clock) {
         this.client = client;
         this.node = node;

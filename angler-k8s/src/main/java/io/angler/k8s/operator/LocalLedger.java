@@ -13,7 +13,7 @@ import java.util.Optional;
  * and the leases, and computes the units remaining. {@code angler operator} runs with it until the
  * provider runtime of angler-node is wired in; it is also the ledger the operator tests check.
  */
-public class LocalLedger implements ProviderNode {
+public class LocalLedger implements ProviderRuntime {
     private final Map<String, Offer> offers = new LinkedHashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
 

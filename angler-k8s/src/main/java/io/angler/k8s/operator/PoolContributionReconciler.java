@@ -33,11 +33,11 @@ public final class PoolContributionReconciler implements Reconciler<PoolContribu
     static final Duration RETRY_PUBLISH = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PoolContributionReconciler.class);
 
-    private final ProviderNode node;
+    private final ProviderRuntime node;
     private final String leaseNamespace;
     private final Clock clock;
 
-    public PoolContributionReconciler(ProviderNode node, String leaseNamespace, Clock clock) {
+    public PoolContributionReconciler(ProviderRuntime node, String leaseNamespace, Clock clock) {
         this.node = node;
         this.leaseNamespace = leaseNamespace;
         this.clock = clock;

@@ -25,10 +25,10 @@ public final class PoolLeaseReconciler implements Reconciler<PoolLease>, Cleaner
     private static final Logger LOG = LoggerFactory.getLogger(PoolLeaseReconciler.class);
 
     private final Provisioner provisioner;
-    private final ProviderNode node;
+    private final ProviderRuntime node;
     private final Clock clock;
 
-    public PoolLeaseReconciler(Provisioner provisioner, ProviderNode node, Clock clock) {
+    public PoolLeaseReconciler(Provisioner provisioner, ProviderRuntime node, Clock clock) {
         this.provisioner = provisioner;
         this.node = node;
         this.clock = clock;

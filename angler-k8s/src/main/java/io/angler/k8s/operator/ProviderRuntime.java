@@ -10,7 +10,7 @@ import java.util.List;
  * offers in the DHT, takes part in sessions and keeps the ledger). Every method must be safe to
  * call again with the same arguments: the operator retries after failures and restarts.
  */
-public interface ProviderNode {
+public interface ProviderRuntime {
     /** Rebuilds the ledger from the stored leases. Called once, before any offer is published. */
     void restore(List<Lease> leases);
 
