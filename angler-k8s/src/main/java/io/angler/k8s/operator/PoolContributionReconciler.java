@@ -83,7 +83,8 @@ public final class PoolContributionReconciler implements Reconciler<PoolContribu
         long remaining = node.remaining(name);
         String message = "announced at geohash precisions " + checked.precisions() + "; " + remaining
                 + " units remaining, " + activeLeases + " active leases";
-        LOG.info("poolcontribution {}: {}", name, message);
+        // The log gets no counts: remaining capacity is what the pool must not learn, and logs travel.
+        LOG.info("poolcontribution {}: announced at geohash precisions {}", name, checked.precisions());
         return status(pc, new PoolContribution.Status(generation, remaining, activeLeases,
                 Conditions.set(previous, READY, true, "Announced", message, generation, clock.instant())));
     }

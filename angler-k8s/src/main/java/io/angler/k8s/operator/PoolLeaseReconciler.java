@@ -72,8 +72,8 @@ public final class PoolLeaseReconciler implements Reconciler<PoolLease>, Cleaner
         }
         provisioner.deprovision(lease); // throws on failure: the SDK retries, the finalizer stays
         node.leaseEnded(lease);
-        LOG.info("lease {}: ended, namespace {} deleted, {} units returned to {}", lease.id(), lease.namespace(),
-                lease.units(), lease.offer());
+        LOG.info("lease {}: ended, namespace {} deleted, its units returned to {}", lease.id(), lease.namespace(),
+                lease.offer());
         return DeleteControl.defaultDelete();
     }
 }

@@ -93,8 +93,7 @@ public final class KubernetesProvisioner implements Provisioner {
         ClusterEndpoint endpoint = settings.endpoint();
         String kubeconfig = Kubeconfigs.build(lease.namespace(), endpoint.server(),
                 endpoint.caPem().isEmpty() ? null : endpoint.caPem(), lease.namespace(), user, List.of());
-        LOG.info("lease {}: provisioned namespace {} ({} units of {})", lease.id(), lease.namespace(),
-                lease.units(), lease.unit());
+        LOG.info("lease {}: provisioned namespace {}", lease.id(), lease.namespace());
         return new Provisioned(lease.namespace(), kubeconfig, settings.endpoint().server());
     }
 

@@ -146,6 +146,32 @@ class RbacTest {
     }
 
     @Test
+    void theDeploymentRunsOneOperatorAsTheServiceAccountTheRbacGrants() {
+        var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) Deploy.objects("operator.yaml").get(0);
+        var sa = find(io.fabric8.kubernetes.api.model.ServiceAccount.class, "angler-operator");
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo(sa.getMetadata().getNamespace()).isEqualTo(NS);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("angler-operator");
+        var container = pod.getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("operator", "--in-cluster");
+        assertThat(container.getEnv()).extracting(e -> e.getName())
+                .contains("ANGLER_PUBLIC_SERVER", "ANGLER_NAMESPACE", "ANGLER_SERVICE_ACCOUNT");
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+            assertThat(Deploy.objects("rbac.yaml")).filteredOn(o -> o.getKind().equals(kind)).allSatisfy(o -> {
+                var subjects = o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding crb
+                        ? crb.getSubjects() : ((io.fabric8.kubernetes.api.model.rbac.RoleBinding) o).getSubjects();
+                assertThat(subjects).singleElement().satisfies(sub -> {
+                    assertThat(sub.getName()).isEqualTo("angler-operator");
+                    assertThat(sub.getNamespace()).isEqualTo(NS);
+                });
+            });
+        }
+    }
+
+    @Test
     void theTenantClusterRoleIsTheTenantRole() {
         var role = new NamespaceObjects(TestLeases.lease("any"), EgressPolicy.ISOLATED, Optional.empty()).role();
         assertThat(find(ClusterRole.class, "angler-tenant").getRules()).isEqualTo(role.getRules());

@@ -151,6 +151,37 @@ class AnglerOperatorTest {
     }
 
     @Test
+    void aFailedAnnouncementIsReportedAndRetried() {
+        node = new RecordingNode() {
+            private int attempts;
+
+            @Override
+            public synchronized void publish(io.angler.core.offer.Offer offer, List<Integer> precisions) {
+                if (attempts++ == 0) {
+                    throw new IllegalStateException("no DHT peers reachable");
+                }
+                super.publish(offer, precisions);
+            }
+        };
+        start();
+        client.resource(gpu(4, "50")).create();
+        eventually(() -> {
+            Condition c = ready(get("gpu-pool"));
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("AnnounceFailed");
+            assertThat(c.getMessage()).isEqualTo("no DHT peers reachable");
+        });
+        assertThat(node.offer("gpu-pool")).isEmpty();
+        // an edit reconciles again at once (the timed retry would too, after 30 s)
+        client.resources(PoolContribution.class).withName("gpu-pool").edit(pc -> {
+            pc.setSpec(gpu(5, "50").getSpec());
+            return pc;
+        });
+        eventually(() -> assertThat(ready(get("gpu-pool")).getStatus()).isEqualTo("True"));
+        assertThat(node.offer("gpu-pool").orElseThrow().quantity()).isEqualTo(5);
+    }
+
+    @Test
     void anEditThatBreaksAnAnnouncedContributionWithdrawsIt() {
         start();
         client.resource(gpu(4, "50")).create();

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The real ledger, recording what the operator published and withdrew. */
-final class RecordingNode extends LocalLedger {
+class RecordingNode extends LocalLedger {
     final List<String> calls = new ArrayList<>();
 
     @Override
