@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,9 @@ public final class ManifestProvisioner implements Provisioner {
         note.add("Written by Angler's manifest provisioner for lease " + lease.id() + " (namespace " + lease.namespace() + ").");
         note.add("No cluster was contacted, so this kubeconfig holds NO credential and its server is a placeholder.");
         if (credentials instanceof CredentialRequest.ClientCertificate csr) {
-            Duration validFor = Duration.between(Instant.now(), lease.expiresAt());
+            // The lease's term rather than "until expiry from now": provisioning happens at the claim,
+            // so the two agree, and the files stay byte-identical when a claim is retried.
+            Duration validFor = Duration.between(lease.createdAt(), lease.expiresAt());
             files.put(String.format("%02d-certificatesigningrequest.yaml", i * 10),
                     Yaml.write(manifests.certificateSigningRequest(lease, csr.csrPem(), validFor)));
             note.add("Once a cluster signs the CertificateSigningRequest, add its certificate and your own key.");
