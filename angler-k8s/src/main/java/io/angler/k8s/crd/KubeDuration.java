@@ -35,22 +35,4 @@ public final class KubeDuration {
         }
         return total;
     }
-
-    /** The shortest text for a duration of whole seconds, e.g. {@code 1h30m}. */
-    public static String format(Duration d) {
-        long s = d.getSeconds();
-        StringBuilder sb = new StringBuilder();
-        if (s >= 3600) {
-            sb.append(s / 3600).append('h');
-            s %= 3600;
-        }
-        if (s >= 60) {
-            sb.append(s / 60).append('m');
-            s %= 60;
-        }
-        if (s > 0 || sb.length() == 0) {
-            sb.append(s).append('s');
-        }
-        return sb.toString();
-    }
 }

@@ -41,7 +41,7 @@ public final class PoolLease extends CustomResource<PoolLease.Spec, PoolLease.St
 
     /**
      * @param observedGeneration the spec generation this status describes
-     * @param phase {@code Active}, {@code Expired} (being removed) or {@code Invalid}
+     * @param phase {@code Active}, or {@code Invalid} when the spec cannot be read
      * @param conditions {@code Valid}: False with the reason when the spec cannot be read
      */
     public record Status(Long observedGeneration, String phase, List<Condition> conditions) {

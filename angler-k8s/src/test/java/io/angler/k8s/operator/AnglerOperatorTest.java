@@ -132,7 +132,9 @@ class AnglerOperatorTest {
         client.resource(contribution("bad-geohash", Map.of("cpu", "1"), 5, "10", "dn5ai")).create();
         client.resource(contribution("bad-unit", Map.of("cpu", "lots"), 5, "10", "dn5bpsbw")).create();
         client.resource(contribution("div-zero", Map.of("cpu", "1"), 5, "100/r", "dn5bpsbw")).create();
+        client.resource(contribution("huge", Map.of("cpu", "1"), 70000, "10", "dn5bpsbw")).create();
         Map<String, String> expected = Map.of(
+                "huge", "spec.quantity: 70000 is more than the 65535 units the placement circuit holds",
                 "negative", "spec.quantity: -3 is negative",
                 "bad-price", "spec.price: price function: '(2*q' is not a valid formula",
                 "evil-price", "spec.price: price function: unknown name 'exec'",
