@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DhtCommand.class,
             BenchCommand.class,
+            OperatorCommand.class,
+            ProviderCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

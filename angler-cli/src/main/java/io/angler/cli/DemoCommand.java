@@ -4,7 +4,10 @@ import io.angler.core.placement.PlacementMode;
 import io.angler.core.placement.PlacementOutcome;
 import io.angler.core.placement.PlacementWidths;
 import io.angler.core.placement.PlaintextPlacement;
+import io.angler.k8s.crd.KubeDuration;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,12 +42,26 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result object as JSON")
     boolean json;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "provision the winners' namespaces in this cluster (default: $KUBECONFIG when set)")
+    Path kubeconfig;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "angler-demo",
+            description = "where the requester's kubeconfigs are written with --kubeconfig (default ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "1h",
+            description = "lease length with --kubeconfig, e.g. 30m, 2h (default ${DEFAULT-VALUE})")
+    String leaseLength;
+
     @Override
     public Integer call() {
         if (providers < 1 || providers > MAX_PROVIDERS) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--providers " + providers + " is outside 1.." + MAX_PROVIDERS);
         }
+        Path cluster = kubeconfig != null ? kubeconfig : fromEnvironment();
+        Duration length = cluster == null ? null : KubeDuration.parse("--lease", leaseLength);
         long s = seed != null ? seed : new SecureRandom().nextLong();
         Inputs inputs = Inputs.draw(mode, providers, s);
         PlacementWidths.DEFAULT.check(mode, inputs.request(), inputs.bids());
@@ -66,6 +83,21 @@ final class DemoCommand implements Callable<Integer> {
             report.printTable(out);
         }
         out.flush();
+        if (cluster != null && !outcome.allocations().isEmpty()) {
+            // with --json, stdout is the result object alone; the provisioning report goes to stderr
+            PrintWriter log = json ? spec.commandLine().getErr() : out;
+            String runId = DemoProvisioning.sha256Hex("angler demo " + s).substring(0, 8);
+            DemoProvisioning.provision(cluster, runId, outcome.allocations(), length, outDir, log);
+        }
         return 0;
+    }
+
+    /** The first file of $KUBECONFIG (a path list, like kubectl reads it), or null. */
+    private static Path fromEnvironment() {
+        String env = System.getenv("KUBECONFIG");
+        if (env == null || env.isBlank()) {
+            return null;
+        }
+        return Path.of(env.split(java.io.File.pathSeparator)[0]);
     }
 }

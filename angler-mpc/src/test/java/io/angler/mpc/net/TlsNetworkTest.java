@@ -1,0 +1,374 @@
+package io.angler.mpc.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.angler.mpc.MpcAbortException;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+
+class TlsNetworkTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final TlsNetwork.Timeouts QUICK = new TlsNetwork.Timeouts(Duration.ofSeconds(20), Duration.ofSeconds(20));
+
+    @Test
+    void everyPairExchangesDataInBothDirectionsAtOnce() throws Exception {
+        for (int n = 2; n <= 9; n++) {
+            List<Network> nets = TlsNetwork.local(n, QUICK);
+            try {
+                List<CompletableFuture<Void>> runs = new ArrayList<>();
+                for (Network net : nets) {
+                    runs.add(CompletableFuture.runAsync(() -> exchangeWithAll(net)));
+                }
+                for (CompletableFuture<Void> r : runs) {
+                    r.get(60, TimeUnit.SECONDS);
+                }
+                ChannelStats s01 = nets.get(0).channel(1).stats();
+                assertThat(s01.bytesSent()).isEqualTo(messageLength(0, 1) * 8L + 4);
+                assertThat(s01.bytesReceived()).isEqualTo(messageLength(1, 0) * 8L + 4);
+                assertThat(s01.messagesSent()).isEqualTo(1);
+            } finally {
+                nets.forEach(Network::close);
+            }
+        }
+    }
+
+    /** Party i sends party j a message of its own length and content; sizes span several frames' worth of buffers. */
+    private static int messageLength(int from, int to) {
+        return 1 + (from * 7919 + to * 104729) % 40000;
+    }
+
+    private static long word(int from, int to, int k) {
+        return new SplittableRandom(from * 1000L + to).split().nextLong() ^ k;
+    }
+
+    private static void exchangeWithAll(Network net) {
+        int self = net.self();
+        for (int p = 0; p < net.parties(); p++) {
+            if (p != self) {
+                long[] msg = new long[messageLength(self, p)];
+                for (int k = 0; k < msg.length; k++) {
+                    msg[k] = word(self, p, k);
+                }
+                net.channel(p).writeInt(msg.length);
+                net.channel(p).writeLongs(msg);
+            }
+        }
+        net.flushAll();
+        for (int p = 0; p < net.parties(); p++) {
+            if (p != self) {
+                int len = net.channel(p).readInt();
+                assertThat(len).isEqualTo(messageLength(p, self));
+                long[] got = new long[len];
+                net.channel(p).readLongs(got);
+                for (int k = 0; k < len; k++) {
+                    if (got[k] != word(p, self, k)) {
+                        throw new AssertionError("party " + self + " got a wrong word " + k + " from party " + p);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeerWithAnUnexpectedCertificateIsRefused() throws Exception {
+        TlsIdentity a = TlsIdentity.ephemeral("a");
+        TlsIdentity b = TlsIdentity.ephemeral("b");
+        TlsIdentity impostor = TlsIdentity.ephemeral("impostor");
+        try (MpcListener la = MpcListener.bind(a, LOOPBACK); MpcListener lb = MpcListener.bind(impostor, LOOPBACK)) {
+            // Party 1 is listed with b's certificate but the node at its address (and connecting) holds another.
+            List<PartyEndpoint> parties = List.of(new PartyEndpoint(la.address(), a.fingerprint()),
+                    new PartyEndpoint(lb.address(), b.fingerprint()));
+            List<PartyEndpoint> impostorView = List.of(parties.get(0),
+                    new PartyEndpoint(lb.address(), impostor.fingerprint()));
+            TlsNetwork.Timeouts t = new TlsNetwork.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
+            CompletableFuture<TlsNetwork> honest = CompletableFuture.supplyAsync(
+                    () -> TlsNetwork.connect(la, "s1", 0, parties, t));
+            CompletableFuture<TlsNetwork> bad = CompletableFuture.supplyAsync(
+                    () -> TlsNetwork.connect(lb, "s1", 1, impostorView, t));
+            assertThatThrownBy(honest::get).hasCauseInstanceOf(MpcAbortException.class)
+                    .hasMessageContaining("connect").hasMessageContaining("party 1");
+            assertThatThrownBy(bad::get).hasCauseInstanceOf(MpcAbortException.class)
+                    .hasMessageContaining("refused");
+        }
+        // The client side pins too: a node listening where party 0 should be, with another certificate.
+        try (MpcListener fake = MpcListener.bind(impostor, LOOPBACK); MpcListener lb = MpcListener.bind(b, LOOPBACK)) {
+            List<PartyEndpoint> parties = List.of(new PartyEndpoint(fake.address(), a.fingerprint()),
+                    new PartyEndpoint(lb.address(), b.fingerprint()));
+            assertThatThrownBy(() -> TlsNetwork.connect(lb, "s2", 1, parties,
+                    new TlsNetwork.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))))
+                    .isInstanceOf(MpcAbortException.class).hasMessageContaining("party 0")
+                    .hasMessageContaining("TLS handshake");
+        }
+    }
+
+    @Test
+    void clientsWithoutACertificateOrBelowTls13AreRefused() throws Exception {
+        TlsIdentity a = TlsIdentity.ephemeral("a");
+        try (MpcListener la = MpcListener.bind(a, LOOPBACK, Duration.ofMillis(300))) {
+            SSLContext noCert = SSLContext.getInstance("TLSv1.3");
+            noCert.init(null, new TrustManager[] {trustAll()}, null);
+            assertThatThrownBy(() -> handshake(noCert, la.address(), "TLSv1.3")).isInstanceOf(IOException.class);
+            SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
+            tls12.init(null, new TrustManager[] {trustAll()}, null);
+            assertThatThrownBy(() -> handshake(tls12, la.address(), "TLSv1.2")).isInstanceOf(IOException.class);
+        }
+        SSLContext pinned = a.pinnedContext(Set.of(a.fingerprint()));
+        assertThat(pinned.getDefaultSSLParameters().getProtocols()).containsExactly("TLSv1.3");
+        assertThat(pinned.getDefaultSSLParameters().getNeedClientAuth()).isTrue();
+    }
+
+    private static void handshake(SSLContext ctx, InetSocketAddress to, String protocol) throws IOException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(to.getAddress(), to.getPort())) {
+            s.setEnabledProtocols(new String[] {protocol});
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            // TLS 1.3 reports a missing client certificate after the client's handshake completes;
+            // a server that let us in would answer this hello with a status byte (unknown session)
+            new Hello("probe", 1, 0).writeTo(s.getOutputStream());
+            if (s.getInputStream().read() < 0) {
+                throw new IOException("closed by the server");
+            }
+        }
+    }
+
+    private static X509TrustManager trustAll() {
+        return new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
+
+    /** A party played by hand: connects to party 0 of session {@code sid} as party 1 and passes the hello. */
+    private static SSLSocket dialByHand(TlsIdentity me, PartyEndpoint target, String sid) throws IOException {
+        SSLContext ctx = me.pinnedContext(Set.of(target.fingerprint()));
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(target.address().getAddress(),
+                target.address().getPort());
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        new Hello(sid, 1, 0).writeTo(s.getOutputStream());
+        assertThat(s.getInputStream().read()).isEqualTo(Hello.OK);
+        return s;
+    }
+
+    @Test
+    void anOversizedFrameAnnouncementIsRefusedWithoutAllocating() throws Exception {
+        TlsIdentity a = TlsIdentity.ephemeral("a");
+        TlsIdentity b = TlsIdentity.ephemeral("b");
+        try (MpcListener la = MpcListener.bind(a, LOOPBACK)) {
+            List<PartyEndpoint> parties = List.of(new PartyEndpoint(la.address(), a.fingerprint()),
+                    new PartyEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), b.fingerprint()));
+            CompletableFuture<TlsNetwork> party0 = CompletableFuture.supplyAsync(
+                    () -> TlsNetwork.connect(la, "big", 0, parties, QUICK));
+            try (SSLSocket byHand = dialByHand(b, parties.get(0), "big"); TlsNetwork net = party0.get(20, TimeUnit.SECONDS)) {
+                DataOutputStream out = new DataOutputStream(byHand.getOutputStream());
+                // A 2 GiB announcement: allocating it would exhaust the test JVM's heap.
+                out.writeInt(Integer.MAX_VALUE);
+                out.flush();
+                assertThatThrownBy(() -> net.channel(1).readInt()).isInstanceOf(MpcAbortException.class)
+                        .hasMessageContaining("frame-size").hasMessageContaining("party 1");
+            }
+        }
+    }
+
+    @Test
+    void readsTimeOutAndMissingPartiesFailTheSetUp() throws Exception {
+        List<Network> nets = TlsNetwork.local(2, new TlsNetwork.Timeouts(Duration.ofSeconds(20), Duration.ofMillis(300)));
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> nets.get(0).channel(1).readInt()).isInstanceOf(MpcAbortException.class)
+                    .hasMessageContaining("timeout").hasMessageContaining("party 1");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            nets.forEach(Network::close);
+        }
+        TlsIdentity a = TlsIdentity.ephemeral("a");
+        TlsIdentity b = TlsIdentity.ephemeral("b");
+        try (MpcListener la = MpcListener.bind(a, LOOPBACK)) {
+            List<PartyEndpoint> parties = List.of(new PartyEndpoint(la.address(), a.fingerprint()),
+                    new PartyEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), b.fingerprint()));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> TlsNetwork.connect(la, "lonely", 0, parties,
+                    new TlsNetwork.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(5))))
+                    .isInstanceOf(MpcAbortException.class).hasMessageContaining("connect").hasMessageContaining("party 1");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void closingAPartyFailsItsPeersReadsAtOnceAfterDeliveringWhatItSent() throws Exception {
+        List<Network> nets = TlsNetwork.local(3, new TlsNetwork.Timeouts(Duration.ofSeconds(20), Duration.ofSeconds(30)));
+        try {
+            Network leaving = nets.get(2);
+            leaving.channel(0).writeLongs(new long[100_000]);
+            leaving.channel(0).flush();
+            leaving.close(); // right after the flush: the queued message must still arrive
+            long[] got = new long[100_000];
+            nets.get(0).channel(2).readLongs(got);
+            long start = System.nanoTime();
+            for (int reader : new int[] {0, 1}) {
+                assertThatThrownBy(() -> nets.get(reader).channel(2).readInt()).isInstanceOf(MpcAbortException.class)
+                        .hasMessageContaining("disconnect").hasMessageContaining("party 2");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> {
+                leaving.channel(1).writeInt(1);
+                leaving.channel(1).flush();
+            }).isInstanceOf(MpcAbortException.class);
+            // the others still talk to each other
+            nets.get(0).channel(1).writeInt(42);
+            nets.get(0).channel(1).flush();
+            assertThat(nets.get(1).channel(0).readInt()).isEqualTo(42);
+        } finally {
+            nets.forEach(Network::close);
+        }
+    }
+
+    @Test
+    void concurrentSessionsShareOneListenerPerNode() throws Exception {
+        int n = 3;
+        List<TlsIdentity> ids = new ArrayList<>();
+        List<MpcListener> listeners = new ArrayList<>();
+        List<PartyEndpoint> parties = new ArrayList<>();
+        try {
+            for (int p = 0; p < n; p++) {
+                ids.add(TlsIdentity.ephemeral("node " + p));
+                listeners.add(MpcListener.bind(ids.get(p), LOOPBACK));
+                parties.add(new PartyEndpoint(listeners.get(p).address(), ids.get(p).fingerprint()));
+            }
+            List<CompletableFuture<Integer>> runs = new ArrayList<>();
+            for (String sid : new String[] {"alpha", "beta", "gamma"}) {
+                for (int p = 0; p < n; p++) {
+                    int self = p;
+                    runs.add(CompletableFuture.supplyAsync(() -> {
+                        try (TlsNetwork net = TlsNetwork.connect(listeners.get(self), sid, self, parties, QUICK)) {
+                            // each session's parties sum the session's tag: crossed wires would show
+                            int tag = sid.hashCode() + self;
+                            for (int q = 0; q < n; q++) {
+                                if (q != self) {
+                                    net.channel(q).writeInt(tag);
+                                }
+                            }
+                            net.flushAll();
+                            int sum = tag;
+                            for (int q = 0; q < n; q++) {
+                                if (q != self) {
+                                    int got = net.channel(q).readInt();
+                                    assertThat(got).isEqualTo(sid.hashCode() + q);
+                                    sum += got;
+                                }
+                            }
+                            return sum;
+                        }
+                    }));
+                }
+            }
+            for (CompletableFuture<Integer> r : runs) {
+                assertThat(r.get(60, TimeUnit.SECONDS)).isNotNull();
+            }
+            // a session nobody registered is dropped after the listener's grace period
+            try (MpcListener quick = MpcListener.bind(ids.get(0), LOOPBACK, Duration.ofMillis(300))) {
+                PartyEndpoint target = new PartyEndpoint(quick.address(), ids.get(0).fingerprint());
+                SSLContext ctx = ids.get(1).pinnedContext(Set.of(target.fingerprint()));
+                try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(
+                        target.address().getAddress(), target.address().getPort())) {
+                    s.setSoTimeout(10_000);
+                    s.startHandshake();
+                    new Hello("nobody", 1, 0).writeTo(s.getOutputStream());
+                    assertThat(s.getInputStream().read()).isEqualTo(Hello.UNKNOWN_SESSION);
+                }
+            }
+        } finally {
+            listeners.forEach(MpcListener::close);
+        }
+    }
+
+    @Test
+    void noThreadOrSocketOutlivesTheNetworks() throws Exception {
+        // warm up the JDK's own lazily started threads
+        TlsNetwork.local(2, QUICK).forEach(Network::close);
+        Thread.sleep(200);
+        long threadsBefore = mpcThreads();
+        long socketsBefore = openSockets();
+        for (int round = 0; round < 2; round++) {
+            List<Network> nets = TlsNetwork.local(5, QUICK);
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (Network net : nets) {
+                runs.add(CompletableFuture.runAsync(() -> exchangeWithAll(net)));
+            }
+            for (CompletableFuture<Void> r : runs) {
+                r.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(mpcThreads()).isGreaterThan(threadsBefore);
+            nets.forEach(Network::close);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((mpcThreads() > threadsBefore || openSockets() > socketsBefore) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(mpcThreads()).isEqualTo(threadsBefore);
+        assertThat(openSockets()).isEqualTo(socketsBefore);
+    }
+
+    private static long mpcThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("mpc-")).count();
+    }
+
+    private static long openSockets() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(fds)) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedClearly() {
+        TlsIdentity a = TlsIdentity.ephemeral("a");
+        try (MpcListener la = MpcListener.bind(a, LOOPBACK)) {
+            PartyEndpoint pa = new PartyEndpoint(la.address(), a.fingerprint());
+            assertThatThrownBy(() -> TlsNetwork.connect(la, "s", 0, List.of(pa, pa), QUICK))
+                    .hasMessageContaining("same certificate");
+            PartyEndpoint other = new PartyEndpoint(la.address(), TlsIdentity.ephemeral("b").fingerprint());
+            assertThatThrownBy(() -> TlsNetwork.connect(la, "s", 1, List.of(pa, other), QUICK))
+                    .hasMessageContaining("not party 1's");
+            assertThatThrownBy(() -> TlsNetwork.connect(la, "", 0, List.of(pa, other), QUICK))
+                    .hasMessageContaining("session id");
+        }
+    }
+}
