@@ -30,6 +30,29 @@ public final class BitTranspose {
     }
 
     /**
+     * Turns a 128-column matrix in tile layout ({@code tiles[128*r + c]} holds rows 64r..64r+63 of
+     * column c) into {@code rows} 128-bit blocks, bit c of block k being bit k of column c. The
+     * tiles are transposed in place (destroyed).
+     *
+     * @param rows a multiple of 64
+     */
+    public static void tilesToRows(long[] tiles, int rows, long[] out) {
+        if ((rows & 63) != 0) {
+            throw new IllegalArgumentException("rows must be a multiple of 64, got " + rows);
+        }
+        for (int rb = 0; rb < rows >>> 6; rb++) {
+            int t = 128 * rb;
+            transpose64(tiles, t);
+            transpose64(tiles, t + 64);
+            int o = 128 * rb;
+            for (int r = 0; r < 64; r++) {
+                out[o + 2 * r] = tiles[t + r];
+                out[o + 2 * r + 1] = tiles[t + 64 + r];
+            }
+        }
+    }
+
+    /**
      * Turns 128 columns of {@code rows} bits into {@code rows} 128-bit blocks: column i occupies
      * {@code cols[i*rows/64 ..]} (bit k of the column is bit k%64 of long k/64); afterwards bit i of
      * block k ({@code out[2k]} for i < 64, {@code out[2k+1]} otherwise) is bit k of column i.

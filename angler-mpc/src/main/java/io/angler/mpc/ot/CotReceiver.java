@@ -19,21 +19,21 @@ final class CotReceiver {
 
     /**
      * Extends to the {@code m} packed bits (m a multiple of 128): writes the MACs as m blocks into
-     * {@code macs} and returns the matrix u (128 columns of m bits) for the sender.
+     * {@code macs} and returns the matrix u (128 columns of m bits, tile layout) for the sender.
      */
     long[] extend(long[] bits, int m, long[] macs) {
-        int stride = m >>> 6;
-        long[] t = new long[ColumnPrg.COLUMNS * stride];
-        long[] u = new long[ColumnPrg.COLUMNS * stride];
+        long[] t = new long[2 * m];
+        long[] u = new long[2 * m];
         g0.next(m, t);
         g1.next(m, u);
-        for (int i = 0; i < ColumnPrg.COLUMNS; i++) {
-            int o = i * stride;
-            for (int w = 0; w < stride; w++) {
-                u[o + w] ^= t[o + w] ^ bits[w];
+        for (int rb = 0; rb < m >>> 6; rb++) {
+            long x = bits[rb];
+            int o = ColumnPrg.COLUMNS * rb;
+            for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+                u[o + c] ^= t[o + c] ^ x;
             }
         }
-        BitTranspose.columnsToRows(t, m, macs);
+        BitTranspose.tilesToRows(t, m, macs);
         return u;
     }
 

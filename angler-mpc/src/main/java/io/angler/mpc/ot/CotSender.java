@@ -23,19 +23,20 @@ final class CotSender {
 
     /** The keys (m blocks) for the receiver's matrix {@code u} of m-bit columns. */
     long[] keys(long[] u, int m) {
-        int stride = m >>> 6;
-        long[] q = new long[ColumnPrg.COLUMNS * stride];
+        long[] q = new long[2 * m];
         g.next(m, q);
-        for (int i = 0; i < ColumnPrg.COLUMNS; i++) {
-            long bit = i < 64 ? (deltaLo >>> i) & 1 : (deltaHi >>> (i - 64)) & 1;
-            long mask = -bit;
-            int o = i * stride;
-            for (int w = 0; w < stride; w++) {
-                q[o + w] ^= u[o + w] & mask;
+        long[] masks = new long[ColumnPrg.COLUMNS];
+        for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+            masks[c] = -(c < 64 ? (deltaLo >>> c) & 1 : (deltaHi >>> (c - 64)) & 1);
+        }
+        for (int rb = 0; rb < m >>> 6; rb++) {
+            int o = ColumnPrg.COLUMNS * rb;
+            for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+                q[o + c] ^= u[o + c] & masks[c];
             }
         }
         long[] keys = new long[2 * m];
-        BitTranspose.columnsToRows(q, m, keys);
+        BitTranspose.tilesToRows(q, m, keys);
         return keys;
     }
 
