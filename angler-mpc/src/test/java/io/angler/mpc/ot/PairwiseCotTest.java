@@ -141,7 +141,8 @@ class PairwiseCotTest {
         Network net = nets.get(1);
         Prg prg = Prg.secure();
         PairwiseCot cheat = PairwiseCot.setup(net, prg.nextLong(), prg.nextLong(), prg);
-        // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17
+        // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17:
+        // in tile layout word 0 holds rows 0..63 of column 0
         int m = ((count + 127) & ~127) + PairwiseCot.PAD;
         long[] bits = new long[m / 64];
         long[] macs = new long[2 * m];
@@ -160,6 +161,23 @@ class PairwiseCotTest {
         ch.flush();
         assertThatThrownBy(() -> honest.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
                 .hasMessageContaining("cot-consistency").hasMessageContaining("party 1");
+        nets.forEach(Network::close);
+    }
+
+    /** Party 0 is the base-OT sender of the pair (0, 1); it sends a point that is not on the curve. */
+    @Test
+    void aMalformedBaseOtPointAbortsTheSetUpNamingThePeer() throws Exception {
+        assertThat(PairwiseCot.isBaseSender(0, 1)).isTrue();
+        List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(30));
+        CompletableFuture<PairwiseCot> honest = CompletableFuture.supplyAsync(
+                () -> PairwiseCot.setup(nets.get(1), 7, 8, Prg.secure()));
+        byte[] notAPoint = new byte[Edwards25519.POINT_BYTES];
+        notAPoint[0] = 5;
+        notAPoint[32] = 9;
+        nets.get(0).channel(1).write(notAPoint);
+        nets.get(0).channel(1).flush();
+        assertThatThrownBy(() -> honest.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
+                .hasMessageContaining("base-ot-point").hasMessageContaining("party 0");
         nets.forEach(Network::close);
     }
 
