@@ -27,10 +27,10 @@ public final class PolyHash {
         this.hLo = hLo;
         this.hHi = hHi;
         this.mulH = table(hLo, hHi);
-        long[] h2 = new long[2];
-        mulTable(mulH, hLo, hHi, h2);
-        long[] h4 = new long[2];
-        mulTable(table(h2[0], h2[1]), h2[0], h2[1], h4);
+        long[] h4 = {hLo, hHi};
+        for (int i = 0; i < 3; i++) {
+            mulTable(mulH, h4[0], h4[1], h4);
+        }
         this.mulH4 = table(h4[0], h4[1]);
     }
 
