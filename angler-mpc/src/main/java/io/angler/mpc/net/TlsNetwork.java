@@ -127,10 +127,15 @@ public final class TlsNetwork implements Network {
                 }
             }
             TlsChannel[] channels = new TlsChannel[n];
-            for (int p = 0; p < n; p++) {
-                if (p != self) {
-                    channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
+            try {
+                for (int p = 0; p < n; p++) {
+                    if (p != self) {
+                        channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                new TlsNetwork(self, channels).close(); // stops the writers already started
+                throw e;
             }
             return new TlsNetwork(self, channels);
         } catch (IOException | RuntimeException e) {

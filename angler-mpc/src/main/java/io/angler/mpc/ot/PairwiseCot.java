@@ -224,6 +224,7 @@ public final class PairwiseCot {
             if (p != self) {
                 padded[p] = paddedBits(count, bits, prg); // fresh padding per peer
                 macs[p] = new long[2 * m];
+                net.channel(p).writeInt(count); // so that a mismatch is reported as such
                 net.channel(p).writeLongs(receivers[p].extend(padded[p], m, macs[p]));
                 net.channel(p).flush();
             }
@@ -234,6 +235,11 @@ public final class PairwiseCot {
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
+                int theirs = ch.readInt();
+                if (theirs != count) {
+                    throw new MpcAbortException("cot-count", p, "peer extends " + theirs + " bits in this call, this party "
+                            + count + ": every party must call extend with the same count in the same order");
+                }
                 ch.readLongs(u);
                 keys[p] = senders[p].keys(u, m);
                 challenges[p] = prg.nextBytes(16);

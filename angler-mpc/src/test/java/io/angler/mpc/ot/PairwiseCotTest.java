@@ -149,10 +149,12 @@ class PairwiseCotTest {
         long[] u = cheat.receiverFor(0).extend(bits, m, macs);
         u[17 / 64] ^= 1L << 17;
         Channel ch = net.channel(0);
+        ch.writeInt(count);
         ch.writeLongs(u);
         ch.flush();
         // it plays the rest honestly
         long[] peerU = new long[2 * m];
+        assertThat(ch.readInt()).isEqualTo(count);
         ch.readLongs(peerU);
         ch.write(new byte[16]);
         ch.flush();
@@ -182,12 +184,16 @@ class PairwiseCotTest {
     }
 
     @Test
-    void badArgumentsAreRejected() throws Exception {
+    void badArgumentsAndMismatchedCountsAreRejected() throws Exception {
         List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(30));
         List<PairwiseCot> cots = runAll(nets, net -> PairwiseCot.setup(net, 5, 6, Prg.secure()));
         assertThatThrownBy(() -> cots.get(0).extend(-1, new long[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cots.get(0).extend(200, new long[1])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fewer than count");
+        CompletableFuture<PairwiseCot.Extension> a = CompletableFuture.supplyAsync(() -> cots.get(0).extend(100, new long[2]));
+        CompletableFuture<PairwiseCot.Extension> b = CompletableFuture.supplyAsync(() -> cots.get(1).extend(300, new long[5]));
+        assertThatThrownBy(() -> a.get(30, TimeUnit.SECONDS)).hasMessageContaining("cot-count").hasMessageContaining("party 1");
+        assertThatThrownBy(() -> b.get(30, TimeUnit.SECONDS)).hasMessageContaining("cot-count").hasMessageContaining("party 0");
         nets.forEach(Network::close);
     }
 }
