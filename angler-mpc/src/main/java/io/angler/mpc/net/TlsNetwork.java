@@ -12,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,11 +87,7 @@ public final class TlsNetwork implements Network {
         List<Future<MpcListener.Link>> outgoing = new ArrayList<>();
         try {
             if (self > 0) {
-                Set<String> pins = new HashSet<>();
-                for (int p = 0; p < self; p++) {
-                    pins.add(parties.get(p).fingerprint());
-                }
-                SSLSocketFactory factory = listener.identity().pinnedContext(pins).getSocketFactory();
+                SSLSocketFactory factory = listener.dialer();
                 int id = CONNECTORS.incrementAndGet();
                 AtomicInteger k = new AtomicInteger();
                 pool = Executors.newFixedThreadPool(self, r -> {
@@ -307,7 +301,7 @@ public final class TlsNetwork implements Network {
             }
             String got = TlsIdentity.peerFingerprint(ssl.getSession());
             if (!got.equals(endpoint.fingerprint())) {
-                // pinning admits any party of the session; the one at this address must be this party
+                // the pin: checked before anything is sent, on full and resumed handshakes alike
                 throw new MpcAbortException("connect", peer, "the node at " + endpoint.address() + " presented "
                         + got + ", not party " + peer + "'s certificate " + endpoint.fingerprint());
             }
