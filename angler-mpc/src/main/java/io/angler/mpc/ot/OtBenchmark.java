@@ -2,16 +2,21 @@ package io.angler.mpc.ot;
 
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.ChannelStats;
+import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.net.PartyEndpoint;
+import io.angler.mpc.net.TlsIdentity;
 import io.angler.mpc.net.TlsNetwork;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Measures the transport and OT layers with every party in this process over TLS on loopback:
@@ -20,7 +25,7 @@ import java.util.function.Function;
  * repetitions after warm-up runs (the JIT).
  *
  * <pre>
- * java -cp ... io.angler.mpc.ot.OtBenchmark [parties...] [--count N] [--reps R]
+ * java -cp ... io.angler.mpc.ot.OtBenchmark [parties...] [--count N] [--reps R] [--warmups W] [--fresh]
  * </pre>
  */
 public final class OtBenchmark {
@@ -56,29 +61,54 @@ public final class OtBenchmark {
         return Double.NaN;
     }
 
-    /** One run: connect, set up, extend {@code count} bits; closes everything. */
-    public static Figures runOnce(int parties, int count) throws Exception {
+    /** n nodes of this process: identities and listeners on loopback, reusable across sessions. */
+    public static final class Nodes implements AutoCloseable {
+        private final List<MpcListener> listeners = new ArrayList<>();
+        private final List<PartyEndpoint> endpoints = new ArrayList<>();
+        private int sessions;
+
+        public Nodes(int parties) {
+            for (int p = 0; p < parties; p++) {
+                TlsIdentity id = TlsIdentity.ephemeral("bench party " + p);
+                MpcListener l = MpcListener.bind(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                listeners.add(l);
+                endpoints.add(new PartyEndpoint(l.address(), id.fingerprint()));
+            }
+        }
+
+        /** Every party joins a new session concurrently; element i is party i's network. */
+        public List<Network> connect() throws Exception {
+            String sid = "bench-" + (++sessions);
+            return all(endpoints.size(), self ->
+                    TlsNetwork.connect(listeners.get(self), sid, self, endpoints, TlsNetwork.Timeouts.DEFAULT));
+        }
+
+        @Override
+        public void close() {
+            listeners.forEach(MpcListener::close);
+        }
+    }
+
+    /** One session on {@code nodes}: connect, set up, extend {@code count} bits; closes the session. */
+    public static Figures runOnce(Nodes nodes, int count) throws Exception {
         double c0 = cpuMs();
         long t0 = System.nanoTime();
-        List<Network> nets = TlsNetwork.local(parties, TlsNetwork.Timeouts.DEFAULT);
+        List<Network> nets = nodes.connect();
         long t1 = System.nanoTime();
         double c1 = cpuMs();
+        int parties = nets.size();
         try {
-            List<PairwiseCot> cots = all(nets, net -> {
+            List<PairwiseCot> cots = all(parties, p -> {
                 Prg prg = Prg.secure();
-                return PairwiseCot.setup(net, prg.nextLong(), prg.nextLong(), prg);
+                return PairwiseCot.setup(nets.get(p), prg.nextLong(), prg.nextLong(), prg);
             });
             long t2 = System.nanoTime();
             double c2 = cpuMs();
             ChannelStats afterSetup = total(nets);
-            all(nets, net -> {
-                PairwiseCot cot = cots.get(net.self());
-                return cot.extend(count, Prg.secure().nextBits(Math.max(count, 1)));
-            });
+            all(parties, p -> cots.get(p).extend(count, Prg.secure().nextBits(Math.max(count, 1))));
             long t3 = System.nanoTime();
             double c3 = cpuMs();
-            ChannelStats afterExtend = total(nets);
-            ChannelStats ext = afterExtend.minus(afterSetup);
+            ChannelStats ext = total(nets).minus(afterSetup);
             return new Figures(parties, count, (t1 - t0) / 1e6, c1 - c0, (t2 - t1) / 1e6, c2 - c1,
                     (t3 - t2) / 1e6, c3 - c2, afterSetup.bytesSent(), afterSetup.messagesSent(),
                     ext.bytesSent(), ext.messagesSent());
@@ -87,14 +117,32 @@ public final class OtBenchmark {
         }
     }
 
-    /** Median figures over {@code reps} runs after {@code warmups} discarded ones. */
-    public static Figures measure(int parties, int count, int warmups, int reps) throws Exception {
-        for (int i = 0; i < warmups; i++) {
-            runOnce(parties, count);
-        }
+    /**
+     * Median figures over {@code reps} sessions after {@code warmups} discarded ones. With
+     * {@code sameNodes} every session runs between the same nodes (TLS sessions resume);
+     * otherwise each session has new identities (full handshakes).
+     */
+    public static Figures measure(int parties, int count, int warmups, int reps, boolean sameNodes) throws Exception {
         List<Figures> runs = new ArrayList<>();
-        for (int i = 0; i < reps; i++) {
-            runs.add(runOnce(parties, count));
+        Nodes shared = sameNodes ? new Nodes(parties) : null;
+        try {
+            for (int i = 0; i < warmups + reps; i++) {
+                Figures f;
+                if (shared != null) {
+                    f = runOnce(shared, count);
+                } else {
+                    try (Nodes fresh = new Nodes(parties)) {
+                        f = runOnce(fresh, count);
+                    }
+                }
+                if (i >= warmups) {
+                    runs.add(f);
+                }
+            }
+        } finally {
+            if (shared != null) {
+                shared.close();
+            }
         }
         return new Figures(parties, count,
                 median(runs, Figures::connectMs), median(runs, Figures::connectCpuMs),
@@ -117,12 +165,13 @@ public final class OtBenchmark {
         return s;
     }
 
-    private static <T> List<T> all(List<Network> nets, Function<Network, T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(nets.size());
+    private static <T> List<T> all(int parties, IntFunction<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parties);
         try {
             List<Future<T>> fs = new ArrayList<>();
-            for (Network net : nets) {
-                fs.add(pool.submit(() -> task.apply(net)));
+            for (int p = 0; p < parties; p++) {
+                int self = p;
+                fs.add(pool.submit(() -> task.apply(self)));
             }
             List<T> out = new ArrayList<>();
             for (Future<T> f : fs) {
@@ -139,6 +188,7 @@ public final class OtBenchmark {
         int count = 50_000;
         int reps = 3;
         int warmups = 2;
+        boolean fresh = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--count":
@@ -150,6 +200,9 @@ public final class OtBenchmark {
                 case "--warmups":
                     warmups = Integer.parseInt(args[++i]);
                     break;
+                case "--fresh":
+                    fresh = true;
+                    break;
                 default:
                     parties.add(Integer.parseInt(args[i]));
             }
@@ -158,10 +211,12 @@ public final class OtBenchmark {
             parties = List.of(3, 5, 9, 17);
         }
         System.out.println("all parties in one process, TLS 1.3 on loopback; extend count " + count
-                + "; medians of " + reps + " runs after " + warmups + " warm-ups; cpu = process CPU time");
+                + "; medians of " + reps + " sessions after " + warmups + " warm-ups; "
+                + (fresh ? "new identities per session (full TLS handshakes)" : "the same nodes every session (TLS resumption)")
+                + "; cpu = process CPU time");
         System.out.println(Figures.header());
         for (int n : parties) {
-            System.out.println(measure(n, count, warmups, reps).row());
+            System.out.println(measure(n, count, warmups, reps, !fresh).row());
         }
     }
 }
