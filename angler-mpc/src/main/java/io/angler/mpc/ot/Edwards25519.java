@@ -182,8 +182,7 @@ final class Edwards25519 {
         add(p.x, p.y, td);
         sqr(td, td);                  // (X+Y)^2
         add(ta, tb, th);              // H = A + B
-        sub(th, td, te);
-        carry(te);                    // E' = H - (X+Y)^2
+        sub(th, td, te);              // E' = H - (X+Y)^2: three reduced terms, within mul's bounds
         sub(ta, tb, tg);              // G' = A - B
         add(tc, tg, tf);
         carry(tf);                    // F' = C + G'
