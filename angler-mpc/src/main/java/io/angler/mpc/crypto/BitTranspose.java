@@ -37,6 +37,15 @@ public final class BitTranspose {
      * @param rows a multiple of 64
      */
     public static void tilesToRows(long[] tiles, int rows, long[] out) {
+        tilesToRows(tiles, rows, out, rows, null);
+    }
+
+    /**
+     * As {@link #tilesToRows(long[], int, long[])}, writing blocks 0..split-1 to {@code out} and
+     * blocks split..rows-1 to {@code tail} (from its start), so that callers get exactly-sized
+     * outputs.
+     */
+    public static void tilesToRows(long[] tiles, int rows, long[] out, int split, long[] tail) {
         if ((rows & 63) != 0) {
             throw new IllegalArgumentException("rows must be a multiple of 64, got " + rows);
         }
@@ -44,10 +53,15 @@ public final class BitTranspose {
             int t = 128 * rb;
             transpose64(tiles, t);
             transpose64(tiles, t + 64);
-            int o = 128 * rb;
             for (int r = 0; r < 64; r++) {
-                out[o + 2 * r] = tiles[t + r];
-                out[o + 2 * r + 1] = tiles[t + 64 + r];
+                int k = 64 * rb + r;
+                if (k < split) {
+                    out[2 * k] = tiles[t + r];
+                    out[2 * k + 1] = tiles[t + 64 + r];
+                } else {
+                    tail[2 * (k - split)] = tiles[t + r];
+                    tail[2 * (k - split) + 1] = tiles[t + 64 + r];
+                }
             }
         }
     }

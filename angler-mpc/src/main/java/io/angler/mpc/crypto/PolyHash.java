@@ -147,6 +147,23 @@ public final class PolyHash {
     }
 
     /**
+     * The evaluation of the concatenation of {@code na} blocks of {@code a} and {@code nb} blocks
+     * of {@code b} (both from offset 0): eval(a) * h^nb xor eval(b).
+     */
+    public void eval(long[] a, int na, long[] b, int nb, long[] out, int outOff) {
+        long[] ea = new long[2];
+        eval(a, 0, na, ea, 0);
+        long[] r = {ea[0], ea[1]};
+        for (int i = 0; i < nb; i++) {
+            mulTable(mulH, r[0], r[1], r);
+        }
+        long[] eb = new long[2];
+        eval(b, 0, nb, eb, 0);
+        out[outOff] = r[0] ^ eb[0];
+        out[outOff + 1] = r[1] ^ eb[1];
+    }
+
+    /**
      * {@code out = sum over k < n of b_k * h^(n-k)} for the packed bits b (bit k is bit k%64 of
      * {@code bits[k/64]}): the same combination as {@link #eval} applied to the blocks b_k * 1,
      * at a cost of 16 look-ups per 128 bits.

@@ -18,12 +18,12 @@ final class CotReceiver {
     }
 
     /**
-     * Extends to the {@code m} packed bits (m a multiple of 128): writes the MACs as m blocks into
-     * {@code macs} and returns the matrix u (128 columns of m bits, tile layout) for the sender.
+     * Extends to the {@code m} packed bits (m a multiple of 128): writes the matrix u for the
+     * sender (128 columns of m bits, tile layout, 2m longs) into {@code u}, and the MACs as blocks,
+     * rows 0..split-1 into {@code macs} and the rest into {@code tail}. {@code t} is scratch of 2m
+     * longs.
      */
-    long[] extend(long[] bits, int m, long[] macs) {
-        long[] t = new long[2 * m];
-        long[] u = new long[2 * m];
+    void extend(long[] bits, int m, long[] t, long[] u, long[] macs, int split, long[] tail) {
         g0.next(m, t);
         g1.next(m, u);
         for (int rb = 0; rb < m >>> 6; rb++) {
@@ -33,18 +33,17 @@ final class CotReceiver {
                 u[o + c] ^= t[o + c] ^ x;
             }
         }
-        BitTranspose.tilesToRows(t, m, macs);
-        return u;
+        BitTranspose.tilesToRows(t, m, macs, split, tail);
     }
 
     /**
-     * The KOS check values for the sender's challenge: (X, T) = (sum x_k h^(m-k), sum t_k h^(m-k)),
-     * four longs.
+     * The KOS check values for the sender's challenge: (X, T) = (sum x_k h^(m-k), sum t_k h^(m-k))
+     * over the m rows (macs then tail), four longs.
      */
-    static long[] checkValues(PolyHash challenge, long[] bits, long[] macs, int m) {
+    static long[] checkValues(PolyHash challenge, long[] bits, int m, long[] macs, int split, long[] tail) {
         long[] out = new long[4];
         challenge.evalBits(bits, m, out, 0);
-        challenge.eval(macs, 0, m, out, 2);
+        challenge.eval(macs, split, tail, m - split, out, 2);
         return out;
     }
 }

@@ -21,9 +21,11 @@ final class CotSender {
         this.g = new ColumnPrg(seeds, aes);
     }
 
-    /** The keys (m blocks) for the receiver's matrix {@code u} of m-bit columns. */
-    long[] keys(long[] u, int m) {
-        long[] q = new long[2 * m];
+    /**
+     * The keys for the receiver's matrix {@code u} (m-bit columns, tile layout): rows 0..split-1
+     * into {@code keys}, the rest into {@code tail}. {@code q} is scratch of 2m longs.
+     */
+    void keys(long[] u, int m, long[] q, long[] keys, int split, long[] tail) {
         g.next(m, q);
         long[] masks = new long[ColumnPrg.COLUMNS];
         for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
@@ -35,15 +37,13 @@ final class CotSender {
                 q[o + c] ^= u[o + c] & masks[c];
             }
         }
-        long[] keys = new long[2 * m];
-        BitTranspose.tilesToRows(q, m, keys);
-        return keys;
+        BitTranspose.tilesToRows(q, m, keys, split, tail);
     }
 
     /** Whether the receiver's check values (X, T) satisfy T = sum K_k h^(m-k) xor X * Delta. */
-    boolean check(PolyHash challenge, long[] keys, int m, long[] xt) {
+    boolean check(PolyHash challenge, long[] keys, int split, long[] tail, int m, long[] xt) {
         long[] k = new long[2];
-        challenge.eval(keys, 0, m, k, 0);
+        challenge.eval(keys, split, tail, m - split, k, 0);
         long[] xd = new long[2];
         Gf128.mul(xt[0], xt[1], deltaLo, deltaHi, xd, 0);
         long diff = (k[0] ^ xd[0] ^ xt[2]) | (k[1] ^ xd[1] ^ xt[3]);

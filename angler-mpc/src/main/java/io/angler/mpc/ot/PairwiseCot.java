@@ -7,7 +7,6 @@ import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
-import java.util.Arrays;
 
 /**
  * Correlated OT between this party and every peer, this party's global key Δ on its sender side.
@@ -42,6 +41,9 @@ public final class PairwiseCot {
     private final FixedKeyAes aes;
     private final CotSender[] senders;
     private final CotReceiver[] receivers;
+    /** Matrix scratch reused across peers and calls (2m longs each). */
+    private long[] scratchA = new long[0];
+    private long[] scratchB = new long[0];
 
     private PairwiseCot(Network net, Prg prg, FixedKeyAes aes, CotSender[] senders, CotReceiver[] receivers) {
         this.net = net;
@@ -101,27 +103,34 @@ public final class PairwiseCot {
         // 3. base-OT senders: keys; then extend 128 COTs choosing their own Δ (to be reversed)
         int m = KAPPA + PAD;
         long[][] derivMacs = new long[n][];
+        long[][] derivTails = new long[n][];
         long[][] derivBits = new long[n][];
+        long[] t = new long[2 * m];
+        long[] u = new long[2 * m];
         for (int p = 0; p < n; p++) {
             if (baseSenders[p] != null) {
                 Channel ch = net.channel(p);
                 BaseOt.Keys keys = baseSenders[p].finish(ch.readBytes(KAPPA * Edwards25519.POINT_BYTES));
                 receivers[p] = new CotReceiver(keys.k0(), keys.k1(), aes);
                 derivBits[p] = paddedBits(KAPPA, delta, prg);
-                derivMacs[p] = new long[2 * m];
-                ch.writeLongs(receivers[p].extend(derivBits[p], m, derivMacs[p]));
+                derivMacs[p] = new long[2 * KAPPA];
+                derivTails[p] = new long[2 * PAD];
+                receivers[p].extend(derivBits[p], m, t, u, derivMacs[p], KAPPA, derivTails[p]);
+                ch.writeLongs(u);
                 ch.flush();
             }
         }
         // 4. base-OT receivers: keys of that extension, and a challenge
         long[][] derivKeys = new long[n][];
+        long[][] derivKeyTails = new long[n][];
         byte[][] challenges = new byte[n][];
         for (int p = 0; p < n; p++) {
             if (p != self && baseSenders[p] == null) {
                 Channel ch = net.channel(p);
-                long[] u = new long[2 * m];
                 ch.readLongs(u);
-                derivKeys[p] = senders[p].keys(u, m);
+                derivKeys[p] = new long[2 * KAPPA];
+                derivKeyTails[p] = new long[2 * PAD];
+                senders[p].keys(u, m, t, derivKeys[p], KAPPA, derivKeyTails[p]);
                 challenges[p] = prg.nextBytes(16);
                 ch.write(challenges[p]);
                 ch.flush();
@@ -132,7 +141,7 @@ public final class PairwiseCot {
             if (baseSenders[p] != null) {
                 Channel ch = net.channel(p);
                 PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-                ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], derivMacs[p], m));
+                ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], m, derivMacs[p], KAPPA, derivTails[p]));
                 ch.flush();
                 long[] seeds = new long[2 * KAPPA];
                 aes.tccrHash(derivMacs[p], 0, 0, DERIVE_TWEAK, seeds, 0, KAPPA);
@@ -144,11 +153,11 @@ public final class PairwiseCot {
             if (p != self && baseSenders[p] == null) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], m, xt)) {
+                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "set-up extension failed the KOS check");
                 }
                 long[] k = derivKeys[p];
-                long[] kDelta = Arrays.copyOf(k, 2 * KAPPA);
+                long[] kDelta = k.clone();
                 for (int i = 0; i < KAPPA; i++) {
                     kDelta[2 * i] ^= deltaLo;
                     kDelta[2 * i + 1] ^= deltaHi;
@@ -218,20 +227,30 @@ public final class PairwiseCot {
             return new Extension(macs, keys);
         }
         int m = paddedCount(count);
+        if (scratchA.length < 2 * m) {
+            scratchA = new long[2 * m];
+            scratchB = new long[2 * m];
+        }
+        long[] t = scratchA;
+        long[] u = scratchB;
         long[][] padded = new long[n][];
-        // 1. my bits to every peer: the matrix u
+        long[][] macTails = new long[n][];
+        long[][] keyTails = new long[n][];
+        // 1. my bits to every peer: the count and the matrix u
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 padded[p] = paddedBits(count, bits, prg); // fresh padding per peer
-                macs[p] = new long[2 * m];
-                net.channel(p).writeInt(count); // so that a mismatch is reported as such
-                net.channel(p).writeLongs(receivers[p].extend(padded[p], m, macs[p]));
-                net.channel(p).flush();
+                macs[p] = new long[2 * count];
+                macTails[p] = new long[2 * (m - count)];
+                receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p]);
+                Channel ch = net.channel(p);
+                ch.writeInt(count); // so that a mismatch is reported as such
+                ch.writeLongs(u, 0, 2 * m);
+                ch.flush();
             }
         }
         // 2. every peer's matrix: keys, and a challenge
         byte[][] challenges = new byte[n][];
-        long[] u = new long[2 * m];
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
@@ -240,22 +259,24 @@ public final class PairwiseCot {
                     throw new MpcAbortException("cot-count", p, "peer extends " + theirs + " bits in this call, this party "
                             + count + ": every party must call extend with the same count in the same order");
                 }
-                ch.readLongs(u);
-                keys[p] = senders[p].keys(u, m);
+                ch.readLongs(u, 0, 2 * m);
+                keys[p] = new long[2 * count];
+                keyTails[p] = new long[2 * (m - count)];
+                senders[p].keys(u, m, t, keys[p], count, keyTails[p]);
                 challenges[p] = prg.nextBytes(16);
                 ch.write(challenges[p]);
                 ch.flush();
             }
         }
-        u = null;
         // 3. answer every challenge
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
                 PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-                ch.writeLongs(CotReceiver.checkValues(h, padded[p], macs[p], m));
+                ch.writeLongs(CotReceiver.checkValues(h, padded[p], m, macs[p], count, macTails[p]));
                 ch.flush();
                 padded[p] = null;
+                macTails[p] = null;
             }
         }
         // 4. check every answer
@@ -263,15 +284,10 @@ public final class PairwiseCot {
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), keys[p], m, xt)) {
+                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), keys[p], count, keyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
                 }
-            }
-        }
-        for (int p = 0; p < n; p++) {
-            if (p != self) {
-                macs[p] = Arrays.copyOf(macs[p], 2 * count);
-                keys[p] = Arrays.copyOf(keys[p], 2 * count);
+                keyTails[p] = null;
             }
         }
         return new Extension(macs, keys);

@@ -71,6 +71,14 @@ class BitTransposeAndPolyHashTest {
         long[] viaBits = new long[2];
         ph.evalBits(bits, n, viaBits, 0);
         assertThat(viaBits).containsExactly(viaBlocks);
+        // eval over a concatenation equals eval over the joined array
+        long[] a = java.util.Arrays.copyOfRange(v, 0, 2 * 100);
+        long[] b = java.util.Arrays.copyOfRange(v, 2 * 100, 2 * 137);
+        long[] joined = new long[2];
+        ph.eval(v, 0, 137, joined, 0);
+        long[] split = new long[2];
+        ph.eval(a, 100, b, 37, split, 0);
+        assertThat(split).containsExactly(joined);
         long[] m = new long[2];
         ph.mulH(v[0], v[1], m, 0);
         long[] e = new long[2];

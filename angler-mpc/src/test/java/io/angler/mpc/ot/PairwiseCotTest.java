@@ -145,8 +145,10 @@ class PairwiseCotTest {
         // in tile layout word 0 holds rows 0..63 of column 0
         int m = ((count + 127) & ~127) + PairwiseCot.PAD;
         long[] bits = new long[m / 64];
-        long[] macs = new long[2 * m];
-        long[] u = cheat.receiverFor(0).extend(bits, m, macs);
+        long[] macs = new long[2 * count];
+        long[] tail = new long[2 * (m - count)];
+        long[] u = new long[2 * m];
+        cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail);
         u[17 / 64] ^= 1L << 17;
         Channel ch = net.channel(0);
         ch.writeInt(count);
@@ -159,7 +161,7 @@ class PairwiseCotTest {
         ch.write(new byte[16]);
         ch.flush();
         PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-        ch.writeLongs(CotReceiver.checkValues(h, bits, macs, m));
+        ch.writeLongs(CotReceiver.checkValues(h, bits, m, macs, count, tail));
         ch.flush();
         assertThatThrownBy(() -> honest.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
                 .hasMessageContaining("cot-consistency").hasMessageContaining("party 1");
