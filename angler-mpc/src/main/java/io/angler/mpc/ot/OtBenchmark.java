@@ -39,14 +39,16 @@ public final class OtBenchmark {
         }
 
         public String row() {
-            return String.format(Locale.ROOT, "%3d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %11d %12.0f %9.1f",
+            return String.format(Locale.ROOT, "%3d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %11d %7d %12.0f %7.1f %7d",
                     parties, connectMs, connectCpuMs, setupMs, setupCpuMs, extendMs, extendCpuMs,
-                    setupBytes / parties, cotsPerSecondPerPair(),
-                    count == 0 ? 0 : (double) extendBytes / ((long) count * parties * (parties - 1)));
+                    setupBytes / parties, setupMessages / parties, cotsPerSecondPerPair(),
+                    count == 0 ? 0 : (double) extendBytes / ((long) count * parties * (parties - 1)),
+                    extendMessages / parties);
         }
 
         public static String header() {
-            return "  n  conn(ms)   conn-cpu  setup(ms)  setup-cpu  ext(ms)   ext-cpu  setupB/party  COT/s/pair  B/COT";
+            return "  n  conn(ms)  conn-cpu setup(ms) setup-cpu   ext(ms)   ext-cpu setupB/party setup-msgs"
+                    + "  COT/s/pair   B/COT ext-msgs";
         }
     }
 
