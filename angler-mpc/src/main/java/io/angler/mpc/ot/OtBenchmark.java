@@ -26,6 +26,7 @@ import java.util.function.IntFunction;
  *
  * <pre>
  * java -cp ... io.angler.mpc.ot.OtBenchmark [parties...] [--count N] [--reps R] [--warmups W] [--fresh]
+ * java -cp ... io.angler.mpc.ot.OtBenchmark --primitives
  * </pre>
  */
 public final class OtBenchmark {
@@ -185,6 +186,71 @@ public final class OtBenchmark {
         }
     }
 
+    private static double threadCpuNs() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /**
+     * Single-thread rates of the building blocks, by this thread's CPU time (robust on a shared
+     * machine): scalar multiplications, and per 128-bit row the column PRG, the transpose and the
+     * polynomial hash. Best of {@code rounds} rounds.
+     */
+    public static String primitives(int rounds) {
+        Edwards25519 c = new Edwards25519();
+        Prg prg = Prg.secure();
+        byte[][] scalars = new byte[64][];
+        for (int i = 0; i < scalars.length; i++) {
+            scalars[i] = Edwards25519.randomScalar(prg);
+        }
+        Edwards25519.Point g = Edwards25519.base();
+        Edwards25519.Point r = new Edwards25519.Point();
+        int m = 1 << 16;
+        long[] seeds = new long[256];
+        prg.nextLongs(seeds, 0, seeds.length);
+        io.angler.mpc.crypto.FixedKeyAes aes = new io.angler.mpc.crypto.FixedKeyAes();
+        ColumnPrg cols = new ColumnPrg(seeds, aes);
+        long[] tiles = new long[2 * m];
+        long[] rows = new long[2 * m];
+        io.angler.mpc.crypto.PolyHash ph = io.angler.mpc.crypto.PolyHash.fromSeed(prg.nextBytes(16));
+        long[] out = new long[2];
+        double fixed = Double.MAX_VALUE;
+        double var = Double.MAX_VALUE;
+        double table = Double.MAX_VALUE;
+        double colPrg = Double.MAX_VALUE;
+        double transpose = Double.MAX_VALUE;
+        double poly = Double.MAX_VALUE;
+        for (int round = 0; round < rounds; round++) {
+            double t0 = threadCpuNs();
+            for (int i = 0; i < 400; i++) {
+                c.mulBase(scalars[i & 63], r);
+            }
+            double t1 = threadCpuNs();
+            for (int i = 0; i < 150; i++) {
+                c.scalarMult(scalars[i & 63], g, r);
+            }
+            double t2 = threadCpuNs();
+            for (int i = 0; i < 10; i++) {
+                c.precompute(g);
+            }
+            double t3 = threadCpuNs();
+            cols.next(m, tiles);
+            double t4 = threadCpuNs();
+            io.angler.mpc.crypto.BitTranspose.tilesToRows(tiles, m, rows);
+            double t5 = threadCpuNs();
+            ph.eval(rows, 0, m, out, 0);
+            double t6 = threadCpuNs();
+            fixed = Math.min(fixed, (t1 - t0) / 400 / 1000);
+            var = Math.min(var, (t2 - t1) / 150 / 1000);
+            table = Math.min(table, (t3 - t2) / 10 / 1000);
+            colPrg = Math.min(colPrg, (t4 - t3) / m);
+            transpose = Math.min(transpose, (t5 - t4) / m);
+            poly = Math.min(poly, (t6 - t5) / m);
+        }
+        return String.format(Locale.ROOT, "edwards25519: fixed-base %.1f us, variable-base %.1f us, table for a new point %.0f us%n"
+                + "per 128-bit row: column PRG %.1f ns (128 columns), transpose %.1f ns, polynomial hash %.1f ns",
+                fixed, var, table, colPrg, transpose, poly);
+    }
+
     public static void main(String[] args) throws Exception {
         List<Integer> parties = new ArrayList<>();
         int count = 50_000;
@@ -205,6 +271,9 @@ public final class OtBenchmark {
                 case "--fresh":
                     fresh = true;
                     break;
+                case "--primitives":
+                    System.out.println(primitives(10));
+                    return;
                 default:
                     parties.add(Integer.parseInt(args[i]));
             }
