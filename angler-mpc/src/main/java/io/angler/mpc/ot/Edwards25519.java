@@ -331,7 +331,7 @@ final class Edwards25519 {
                 dbl(r, r, true);
             }
             selectCached(table, digits[i], cachedTmp);
-            addCached(r, cachedTmp, r, true);
+            addCached(r, cachedTmp, r, i == 0); // doublings follow, which do not read T
         }
     }
 
@@ -427,7 +427,7 @@ final class Edwards25519 {
         r.setIdentity();
         for (int i = 1; i < 64; i += 2) {
             selectPrecomp(table, i >>> 1, digits[i], precompTmp);
-            addPrecomp(r, precompTmp, r, true);
+            addPrecomp(r, precompTmp, r, i != 63); // the last is followed by doublings
         }
         dbl(r, r, false);
         dbl(r, r, false);
