@@ -103,7 +103,7 @@ public final class TlsNetwork implements Network {
             // Wait for the incoming connections, failing early if an outgoing one already failed.
             while (!expected.awaitAll(Math.min(deadline, System.nanoTime() + POLL_NANOS))) {
                 for (int p = 0; p < self; p++) {
-                    if (outgoing.get(p).isDone()) {
+                    if (links[p] == null && outgoing.get(p).isDone()) {
                         links[p] = collect(outgoing.get(p), p, deadline);
                     }
                 }
@@ -146,8 +146,10 @@ public final class TlsNetwork implements Network {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
                         closeQuietly(f.get().raw());
-                    } catch (ExecutionException | InterruptedException ignored) {
+                    } catch (ExecutionException ignored) {
                         // that connection was never made
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             }
