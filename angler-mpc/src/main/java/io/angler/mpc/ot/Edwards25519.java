@@ -611,7 +611,7 @@ final class Edwards25519 {
         }
 
         static void decode(byte[] in, int off, int[] x) {
-            org.bouncycastle.math.ec.rfc7748.X25519Field.decode(in, off, x);
+            org.bouncycastle.math.ec.rfc7748.X25519Field.decode255(in, off, x, 0); // bit 255 ignored: callers check it
         }
     }
 }
