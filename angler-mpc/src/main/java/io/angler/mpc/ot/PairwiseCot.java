@@ -1,0 +1,416 @@
+package io.angler.mpc.ot;
+
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.crypto.Blocks;
+import io.angler.mpc.crypto.Commitment;
+import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.PolyHash;
+import io.angler.mpc.crypto.Prg;
+import io.angler.mpc.net.Channel;
+import io.angler.mpc.net.Network;
+
+/**
+ * Correlated OT between this party and every peer, this party's global key Δ on its sender side.
+ *
+ * <p>Set-up does 128 public-key OTs per unordered pair of parties, not per direction: in the pair
+ * (i, j) one party (alternating by index parity, so the work is balanced) is the base-OT sender;
+ * the other chooses with the bits of its Δ, which gives the IKNP extension in which it holds Δ.
+ * That extension, run once for 128 COTs in which the first party chooses its own Δ and checked
+ * like any other, yields 128 random OTs in the opposite direction (hashed with a tweakable
+ * correlation-robust hash), which seed the other extension. All peers are served concurrently:
+ * every step writes to all peers before reading from any.
+ *
+ * <p>{@link #extend} is IKNP with the KOS consistency check: the receiver pads its bits with 256
+ * random ones, sends the 128-column matrix, the sender answers with a fresh random challenge h,
+ * the receiver opens X = Σ x_k h^(m-k) and T = Σ t_k h^(m-k), and the sender checks
+ * T = Σ K_k h^(m-k) ⊕ X·Δ in GF(2^128). A receiver whose bits differ between columns fails with
+ * probability 1 - 2^-|guessed bits| (it can only learn Δ bits by guessing them), plus m/2^128.
+ * Three flights per call, independent of the number of parties.
+ *
+ * <p>Not thread-safe: one protocol thread per party.
+ */
+public final class PairwiseCot {
+    /** Random COTs appended to every extension so that the check's X reveals nothing. */
+    static final int PAD = 256;
+    static final int KAPPA = 128;
+    /** Largest count per call: keeps every array index in range. */
+    public static final int MAX_COUNT = 1 << 26;
+    private static final long DERIVE_TWEAK = 0x616e676c65722d72L; // "angler-r"
+
+    private final Network net;
+    private final Prg prg;
+    private final FixedKeyAes aes;
+    private final CotSender[] senders;
+    private final CotReceiver[] receivers;
+    /** Matrix scratch reused across peers and calls (2m longs each). */
+    private long[] scratchA = new long[0];
+    private long[] scratchB = new long[0];
+
+    private PairwiseCot(Network net, Prg prg, FixedKeyAes aes, CotSender[] senders, CotReceiver[] receivers) {
+        this.net = net;
+        this.prg = prg;
+        this.aes = aes;
+        this.senders = senders;
+        this.receivers = receivers;
+    }
+
+    /** Results of one {@link #extend} call; see there. */
+    public record Extension(long[][] macs, long[][] keys) {
+    }
+
+    /** Whether {@code a} is the base-OT sender in its pair with {@code b}: alternates so each party sends about half. */
+    static boolean isBaseSender(int a, int b) {
+        int lo = Math.min(a, b);
+        int hi = Math.max(a, b);
+        boolean lowSends = ((lo + hi) & 1) == 1;
+        return lowSends == (a == lo);
+    }
+
+    /**
+     * Base OTs with every peer (one set per unordered pair) and both extension directions prepared.
+     * delta = (deltaLo, deltaHi) is this party's global key Δ (any value).
+     *
+     * @throws MpcAbortException {@code base-ot-point} or {@code cot-consistency} naming the peer,
+     *     or a channel failure
+     */
+    public static PairwiseCot setup(Network net, long deltaLo, long deltaHi, Prg prg) {
+        int self = net.self();
+        int n = net.parties();
+        Edwards25519 curve = new Edwards25519();
+        FixedKeyAes aes = new FixedKeyAes();
+        CotSender[] senders = new CotSender[n];
+        CotReceiver[] receivers = new CotReceiver[n];
+        long[] delta = {deltaLo, deltaHi};
+
+        // 1. base-OT senders: A
+        BaseOt.Sender[] baseSenders = new BaseOt.Sender[n];
+        for (int p = 0; p < n; p++) {
+            if (p != self && isBaseSender(self, p)) {
+                baseSenders[p] = new BaseOt.Sender(self, p, KAPPA, prg, curve);
+                net.channel(p).write(baseSenders[p].firstMessage());
+                net.channel(p).flush();
+            }
+        }
+        // 2. base-OT receivers choose with Δ: B_1..B_128; they hold Δ in the first extension
+        for (int p = 0; p < n; p++) {
+            if (p != self && !isBaseSender(self, p)) {
+                Channel ch = net.channel(p);
+                BaseOt.Receiver r = new BaseOt.Receiver(self, p, delta, KAPPA, prg, curve);
+                ch.write(r.reply(ch.readBytes(Edwards25519.POINT_BYTES)));
+                ch.flush();
+                senders[p] = new CotSender(deltaLo, deltaHi, r.keys(), aes);
+            }
+        }
+        // 3. base-OT senders: keys; then extend 128 COTs choosing their own Δ (to be reversed)
+        int m = KAPPA + PAD;
+        long[][] derivMacs = new long[n][];
+        long[][] derivTails = new long[n][];
+        long[][] derivBits = new long[n][];
+        long[] t = new long[2 * m];
+        long[] u = new long[2 * m];
+        for (int p = 0; p < n; p++) {
+            if (baseSenders[p] != null) {
+                Channel ch = net.channel(p);
+                BaseOt.Keys keys = baseSenders[p].finish(ch.readBytes(KAPPA * Edwards25519.POINT_BYTES));
+                receivers[p] = new CotReceiver(keys.k0(), keys.k1(), aes);
+                derivBits[p] = paddedBits(KAPPA, delta, prg);
+                derivMacs[p] = new long[2 * KAPPA];
+                derivTails[p] = new long[2 * PAD];
+                receivers[p].extend(derivBits[p], m, t, u, derivMacs[p], KAPPA, derivTails[p]);
+                ch.writeLongs(u);
+                ch.flush();
+            }
+        }
+        // 4. base-OT receivers: keys of that extension, and a challenge
+        long[][] derivKeys = new long[n][];
+        long[][] derivKeyTails = new long[n][];
+        byte[][] challenges = new byte[n][];
+        for (int p = 0; p < n; p++) {
+            if (p != self && baseSenders[p] == null) {
+                Channel ch = net.channel(p);
+                ch.readLongs(u);
+                derivKeys[p] = new long[2 * KAPPA];
+                derivKeyTails[p] = new long[2 * PAD];
+                senders[p].keys(u, m, t, derivKeys[p], KAPPA, derivKeyTails[p]);
+                challenges[p] = prg.nextBytes(16);
+                ch.write(challenges[p]);
+                ch.flush();
+            }
+        }
+        // 5. base-OT senders: open the check; their reversed OTs (choice Δ) seed the extension where they hold Δ
+        for (int p = 0; p < n; p++) {
+            if (baseSenders[p] != null) {
+                Channel ch = net.channel(p);
+                PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
+                ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], m, derivMacs[p], KAPPA, derivTails[p]));
+                ch.flush();
+                long[] seeds = new long[2 * KAPPA];
+                aes.tccrHash(derivMacs[p], 0, 0, DERIVE_TWEAK, seeds, 0, KAPPA);
+                senders[p] = new CotSender(deltaLo, deltaHi, seeds, aes);
+            }
+        }
+        // 6. base-OT receivers: verify; their reversed OTs' two messages seed the extension where they choose
+        for (int p = 0; p < n; p++) {
+            if (p != self && baseSenders[p] == null) {
+                long[] xt = new long[4];
+                net.channel(p).readLongs(xt);
+                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
+                    throw new MpcAbortException("cot-consistency", p, "set-up extension failed the KOS check");
+                }
+                long[] k = derivKeys[p];
+                long[] kDelta = k.clone();
+                for (int i = 0; i < KAPPA; i++) {
+                    kDelta[2 * i] ^= deltaLo;
+                    kDelta[2 * i + 1] ^= deltaHi;
+                }
+                long[] s0 = new long[2 * KAPPA];
+                long[] s1 = new long[2 * KAPPA];
+                aes.tccrHash(k, 0, 0, DERIVE_TWEAK, s0, 0, KAPPA);
+                aes.tccrHash(kDelta, 0, 0, DERIVE_TWEAK, s1, 0, KAPPA);
+                receivers[p] = new CotReceiver(s0, s1, aes);
+            }
+        }
+        return new PairwiseCot(net, prg, aes, senders, receivers);
+    }
+
+    /** The first {@code count} bits of {@code bits}, padded with {@link #PAD} random bits to a multiple of 128. */
+    private static long[] paddedBits(int count, long[] bits, Prg prg) {
+        int m = paddedCount(count);
+        long[] out = new long[m >>> 6];
+        int full = count >>> 6;
+        System.arraycopy(bits, 0, out, 0, full);
+        if ((count & 63) != 0) {
+            out[full] = bits[full] & ((1L << (count & 63)) - 1);
+        }
+        long[] pad = prg.nextBits(m - count);
+        for (int k = 0; k < m - count; k++) {
+            if (Blocks.bit(pad, k)) {
+                Blocks.setBit(out, count + k, true);
+            }
+        }
+        return out;
+    }
+
+    private static int paddedCount(int count) {
+        return ((count + 127) & ~127) + PAD;
+    }
+
+    /**
+     * Authenticates {@code count} bits of this party (packed, bit k = bit k%64 of long k/64) with
+     * every peer and keys every peer's bits, in one batch; all parties call extend with the same
+     * count in the same order.
+     *
+     * <p>macs[peer][2k..2k+1] = K ⊕ b_k·Δ_peer where the peer holds keys[self] = K for my bit k;
+     * keys[peer][2k..2k+1] = my key K' for the peer's bit k, the peer holding K' ⊕ b'_k·Δ_self.
+     * Entries for peer == self are null.
+     *
+     * <p>Each pair is KOS-checked on its own: a party's bits are consistent within each pair, not
+     * necessarily the same towards every peer (see {@link #extendConsistent}).
+     *
+     * @throws MpcAbortException {@code cot-consistency} naming a peer whose matrix was inconsistent,
+     *     {@code cot-count} if a peer asked for another count, or a channel failure
+     */
+    public Extension extend(int count, long[] bits) {
+        return run(count, bits, false);
+    }
+
+    /**
+     * As {@link #extend}, and also proves that every party authenticated the <em>same</em> bits
+     * towards every peer (what WRK's authenticated bits need). The KOS challenge h is tossed by all
+     * parties (commitments travel with the matrices), each party pads its bits identically towards
+     * every peer, so an honest party sends every peer the same X = Σ x_k h^(m-k); the per-pair
+     * checks bind X to the bits used in that pair, and every party then sends every other a digest
+     * of all the X it received: bits that differ between two peers give different X (unless a
+     * polynomial of degree m vanishes at the random h, probability m/2^128) and different digests.
+     * One flight more than {@link #extend}: four.
+     *
+     * @throws MpcAbortException as {@link #extend}, {@code coin-toss-opening} for a bad opening of
+     *     the challenge, {@code cot-global-consistency} naming a peer whose digest differs
+     */
+    public Extension extendConsistent(int count, long[] bits) {
+        return run(count, bits, true);
+    }
+
+    private Extension run(int count, long[] bits, boolean global) {
+        if (count < 0 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("count must be 0.." + MAX_COUNT + ", got " + count);
+        }
+        if (bits.length < Blocks.longsForBits(count)) {
+            throw new IllegalArgumentException("bits holds " + bits.length * 64L + " bits, fewer than count " + count);
+        }
+        int self = net.self();
+        int n = net.parties();
+        long[][] macs = new long[n][];
+        long[][] keys = new long[n][];
+        if (count == 0) {
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    macs[p] = new long[0];
+                    keys[p] = new long[0];
+                }
+            }
+            return new Extension(macs, keys);
+        }
+        int m = paddedCount(count);
+        if (scratchA.length < 2 * m) {
+            scratchA = new long[2 * m];
+            scratchB = new long[2 * m];
+        }
+        long[] t = scratchA;
+        long[] u = scratchB;
+        long[][] padded = new long[n][];
+        long[][] macTails = new long[n][];
+        long[][] keyTails = new long[n][];
+        long[] shared = global ? paddedBits(count, bits, prg) : null;
+        byte[] coin = global ? prg.nextBytes(16) : null;
+        byte[] coinRandomness = global ? prg.nextBytes(Commitment.RANDOMNESS_BYTES) : null;
+        byte[] coinCommitment = global ? Commitment.commit(self, coinRandomness, coin) : null;
+        // 1. my bits to every peer: the count and the matrix u (and, for a global check, a commitment to my coin)
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                padded[p] = global ? shared : paddedBits(count, bits, prg); // else fresh padding per peer
+                macs[p] = new long[2 * count];
+                macTails[p] = new long[2 * (m - count)];
+                receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p]);
+                Channel ch = net.channel(p);
+                ch.writeInt(count); // so that a mismatch is reported as such
+                ch.writeLongs(u, 0, 2 * m);
+                if (global) {
+                    ch.write(coinCommitment);
+                }
+                ch.flush();
+            }
+        }
+        // 2. every peer's matrix: keys; then a challenge (pairwise), or my coin's opening (global)
+        byte[][] challenges = new byte[n][];
+        byte[][] commitments = new byte[n][];
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                int theirs = ch.readInt();
+                if (theirs != count) {
+                    throw new MpcAbortException("cot-count", p, "peer extends " + theirs + " bits in this call, this party "
+                            + count + ": every party must call extend with the same count in the same order");
+                }
+                ch.readLongs(u, 0, 2 * m);
+                keys[p] = new long[2 * count];
+                keyTails[p] = new long[2 * (m - count)];
+                senders[p].keys(u, m, t, keys[p], count, keyTails[p]);
+                if (global) {
+                    commitments[p] = ch.readBytes(Commitment.BYTES);
+                    ch.write(coinRandomness);
+                    ch.write(coin);
+                } else {
+                    challenges[p] = prg.nextBytes(16);
+                    ch.write(challenges[p]);
+                }
+                ch.flush();
+            }
+        }
+        // 3. answer every challenge: (X, T) per peer
+        PolyHash common = null;
+        long[] x = null;
+        if (global) {
+            byte[] seed = coin.clone();
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    Channel ch = net.channel(p);
+                    byte[] r = ch.readBytes(Commitment.RANDOMNESS_BYTES);
+                    byte[] c = ch.readBytes(16);
+                    if (!Commitment.verify(commitments[p], p, r, c)) {
+                        throw new MpcAbortException("coin-toss-opening", p, "the opening of the KOS challenge coin does not match its commitment");
+                    }
+                    for (int i = 0; i < 16; i++) {
+                        seed[i] ^= c[i];
+                    }
+                }
+            }
+            common = PolyHash.fromSeed(seed);
+            x = new long[2];
+            common.evalBits(shared, m, x, 0);
+        }
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                PolyHash h = global ? common : PolyHash.fromSeed(ch.readBytes(16));
+                long[] xt = new long[4];
+                if (global) {
+                    xt[0] = x[0];
+                    xt[1] = x[1];
+                } else {
+                    h.evalBits(padded[p], m, xt, 0);
+                }
+                h.eval(macs[p], count, macTails[p], m - count, xt, 2);
+                ch.writeLongs(xt);
+                ch.flush();
+                padded[p] = null;
+                macTails[p] = null;
+            }
+        }
+        // 4. check every answer
+        long[][] xs = new long[n][];
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                long[] xt = new long[4];
+                net.channel(p).readLongs(xt);
+                PolyHash h = global ? common : PolyHash.fromSeed(challenges[p]);
+                if (!senders[p].check(h, keys[p], count, keyTails[p], m, xt)) {
+                    throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
+                }
+                keyTails[p] = null;
+                xs[p] = new long[] {xt[0], xt[1]};
+            }
+        }
+        if (global) {
+            // 5. everyone's X as each party saw it must agree
+            xs[self] = x;
+            byte[] digest = digestOf(xs);
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    net.channel(p).write(digest);
+                    net.channel(p).flush();
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                if (p != self && !java.security.MessageDigest.isEqual(digest, net.channel(p).readBytes(digest.length))) {
+                    throw new MpcAbortException("cot-global-consistency", p, "this party saw different check values: "
+                            + "some party authenticated different bits towards different peers");
+                }
+            }
+        }
+        return new Extension(macs, keys);
+    }
+
+    static byte[] digestOf(long[][] xs) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+        byte[] b = new byte[16];
+        for (long[] v : xs) {
+            Blocks.toBytes(v, 0, 2, b, 0);
+            sha.update(b);
+        }
+        return sha.digest();
+    }
+
+    /** The network this instance runs on. */
+    public Network network() {
+        return net;
+    }
+
+    /** Package-private access for tests that play a cheating party. */
+    CotReceiver receiverFor(int peer) {
+        return receivers[peer];
+    }
+
+    CotSender senderFor(int peer) {
+        return senders[peer];
+    }
+
+    FixedKeyAes aes() {
+        return aes;
+    }
+}
