@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A provider's answers to the control protocol, independent of the transport: probe, session
  * setup (checks, rate limits, reservation, then the placement in the background), claim, renew
- * and release. The control server calls {@link #handle} with the peer the TLS handshake
- * authenticated.
+ * and release, and the requester's abort. The control server calls {@link #handle} with the peer
+ * the TLS handshake authenticated.
  *
  * <p>What a setup is refused for, and what it is never refused for: a malformed or expired setup,
  * an unknown pool key, too many sessions at once (busy) or from one requester (rate limited). A
@@ -61,6 +63,9 @@ public final class ProviderSessions implements AutoCloseable {
     private final PlacementWidths widths = PlacementWidths.DEFAULT;
     private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService sessions;
+    /** The placements running now, so that the requester's abort can stop them. */
+    private final Map<SessionKey, Future<?>> placements = new ConcurrentHashMap<>();
+    private volatile SessionObserver observer = SessionObserver.NONE;
 
     /**
      * @param config the provider's configuration (offers and session bounds)
@@ -95,6 +100,11 @@ public final class ProviderSessions implements AutoCloseable {
         });
     }
 
+    /** Tells {@code o} every session result from now on (the demo shows what each provider learned). */
+    public void observe(SessionObserver o) {
+        this.observer = o == null ? SessionObserver.NONE : o;
+    }
+
     /** Sessions whose placement is running now. */
     public int running() {
         return running.get();
@@ -116,6 +126,9 @@ public final class ProviderSessions implements AutoCloseable {
             } else if (request instanceof Message.Release r) {
                 timed(NodeMetrics.Phase.RELEASE, () -> keeper.release(r.leaseId(), peer.fingerprint()));
                 return new Message.ReleaseReply(r.leaseId());
+            } else if (request instanceof Message.Abort a) {
+                abort(new SessionKey(peer.fingerprint(), a.sessionId()));
+                return new Message.AbortReply(a.sessionId());
             }
             return new Message.Error(ErrorCode.UNEXPECTED, request.getClass().getSimpleName()
                     + " is not a request a provider answers");
@@ -179,7 +192,9 @@ public final class ProviderSessions implements AutoCloseable {
             SessionInput input = keeper.ledger().enter(key, offer.name(), deadline);
             metrics.sessionStarted(s.mode().label());
             try {
-                sessions.execute(() -> run(key, s, index, input));
+                synchronized (placements) {
+                    placements.put(key, sessions.submit(() -> run(key, s, index, input)));
+                }
             } catch (RejectedExecutionException e) {
                 keeper.ledger().abort(key);
                 return refuse(s, ErrorCode.BUSY, NodeMetrics.RefusalReason.BUSY, "the provider is shutting down");
@@ -200,8 +215,9 @@ public final class ProviderSessions implements AutoCloseable {
 
     private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input) {
         long start = System.nanoTime();
+        ProviderView view = null;
         try {
-            ProviderView view = runner.run(s, index, input);
+            view = runner.run(s, index, input);
             if (view == null || view.index() != index) {
                 throw new IllegalStateException("the placement returned a view for another party");
             }
@@ -215,12 +231,38 @@ public final class ProviderSessions implements AutoCloseable {
                 log.info("session {}: not won", key);
             }
         } catch (Exception e) {
+            view = null;
             keeper.ledger().abort(key);
             NodeMetrics.AbortReason reason = abortReason(e);
             metrics.sessionAborted(reason);
-            log.warn("session {}: aborted ({}): {}", key, reason, e.getMessage());
+            log.warn("session {}: aborted ({}): {}", key, reason, e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
         } finally {
+            synchronized (placements) { // after the put in setup(), even if the placement ended at once
+                placements.remove(key);
+            }
             running.decrementAndGet();
+        }
+        try {
+            observer.ended(s.sessionId(), index, view);
+        } catch (RuntimeException e) {
+            log.warn("session {}: observer failed: {}", key, e.getMessage());
+        }
+    }
+
+    /**
+     * Ends a session at the requester's wish: stops its placement if it still runs and releases its
+     * reservation, running or won (a declined win). A claimed lease is left alone.
+     */
+    private void abort(SessionKey key) {
+        Future<?> f;
+        synchronized (placements) {
+            f = placements.get(key);
+        }
+        keeper.ledger().abort(key);
+        if (f != null) {
+            f.cancel(true);
+            log.info("session {}: ended by the requester during the placement", key);
         }
     }
 
@@ -230,8 +272,16 @@ public final class ProviderSessions implements AutoCloseable {
                 return NodeMetrics.AbortReason.TIMEOUT;
             }
         }
-        if (e instanceof MpcAbortException) {
-            return NodeMetrics.AbortReason.CHECK_FAILED;
+        if (e instanceof MpcAbortException m) {
+            return switch (m.check()) {
+                case "timeout", "connect" -> NodeMetrics.AbortReason.TIMEOUT;
+                case "disconnect", "channel", "interrupted" -> NodeMetrics.AbortReason.DISCONNECT;
+                case "peer-abort" -> NodeMetrics.AbortReason.PEER_ERROR;
+                default -> NodeMetrics.AbortReason.CHECK_FAILED;
+            };
+        }
+        if (e instanceof InterruptedException) {
+            return NodeMetrics.AbortReason.DISCONNECT;
         }
         if (e instanceof IOException) {
             return NodeMetrics.AbortReason.DISCONNECT;
