@@ -262,6 +262,23 @@ public final class Circuit {
         return r;
     }
 
+    /**
+     * This circuit with input slots for {@code parties} parties: the extra parties have no input
+     * bits (e.g. a two-input Bristol circuit evaluated by five parties). Wires and gates are
+     * unchanged.
+     */
+    public Circuit withParties(int parties) {
+        if (parties < inputs.length) {
+            throw new IllegalArgumentException("circuit: has inputs for " + inputs.length + " parties, cannot shrink to "
+                    + parties);
+        }
+        int[][] padded = Arrays.copyOf(inputs, parties);
+        for (int p = inputs.length; p < parties; p++) {
+            padded[p] = new int[0];
+        }
+        return new Circuit(wires, padded, types, in0, in1, out, outputs, outputWidths);
+    }
+
     @Override
     public String toString() {
         return "Circuit[" + inputs.length + " parties, inputs " + Arrays.stream(inputs).mapToInt(a -> a.length).sum()

@@ -205,6 +205,24 @@ public final class CircuitBuilder {
         return addWithCarry(a, nb, ONE, n);
     }
 
+    /**
+     * {@code a - b} modulo 2^n (n the longer width) followed by the borrow, i.e. {@code a < b}, as
+     * an extra top bit: n AND gates for both, where {@link #sub} and {@link #lessThan} take 2n - 1.
+     */
+    public int[] subtractWithBorrow(int[] a, int[] b) {
+        int n = Math.max(a.length, b.length);
+        int[] r = new int[n + 1];
+        int borrow = ZERO;
+        for (int i = 0; i < n; i++) {
+            int x = bit(a, i);
+            int y = bit(b, i);
+            r[i] = xor(xor(x, y), borrow);
+            borrow = xor(y, and(xor(not(x), y), xor(y, borrow)));
+        }
+        r[n] = borrow;
+        return r;
+    }
+
     /** Unsigned {@code a < b}: the borrow out of {@code a - b}, one AND gate per bit. */
     public int lessThan(int[] a, int[] b) {
         int n = Math.max(a.length, b.length);

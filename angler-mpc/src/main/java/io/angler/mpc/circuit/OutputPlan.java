@@ -52,6 +52,25 @@ public final class OutputPlan {
         return ((recipients[outputBit] >>> party) & 1) != 0;
     }
 
+    /** The output bits {@code party} learns, in ascending order. */
+    public int[] bitsOf(int party) {
+        if (party < 0 || party >= MAX_PARTIES) {
+            throw new IllegalArgumentException("output plan: party " + party + " is outside 0.." + (MAX_PARTIES - 1));
+        }
+        int n = 0;
+        for (long r : recipients) {
+            n += (int) ((r >>> party) & 1);
+        }
+        int[] bits = new int[n];
+        int k = 0;
+        for (int i = 0; i < recipients.length; i++) {
+            if (((recipients[i] >>> party) & 1) != 0) {
+                bits[k++] = i;
+            }
+        }
+        return bits;
+    }
+
     /** Checks that the plan fits a circuit and a party count. */
     public void check(Circuit circuit, int parties) {
         if (recipients.length != circuit.outputBits()) {

@@ -1,0 +1,125 @@
+package io.angler.mpc.placement;
+
+import io.angler.core.placement.PlacementMode;
+import io.angler.core.placement.PlacementWidths;
+import io.angler.mpc.circuit.CircuitBuilder;
+
+/**
+ * First-price and second-price placement: one winner, the cheapest provider whose capacity covers
+ * the request, ties to the lowest index.
+ *
+ * <p>Each provider's key is the (priceBits + 1)-bit number (not fit, price): an unfit provider
+ * loses to every fit one. A balanced tournament tree of K - 1 merges finds the smallest key; each
+ * merge is one comparator and one multiplexer ("right strictly smaller" keeps ties on the left, the
+ * lower indices). The winner is then marked one-hot from the root down with one AND per internal
+ * node: {@code sel(left) = sel(node) AND NOT s}, {@code sel(right) = sel(node) XOR sel(left)},
+ * {@code sel(root) = fit(root)}. Second-price also carries the second-smallest key up the tree.
+ */
+final class SinglePlacementCircuit {
+    private final CircuitBuilder b;
+    private final boolean secondPrice;
+    private final int priceBits;
+
+    /** A subtree's result: its smallest key, its second-smallest (null: none), the merge's select bit. */
+    private static final class Node {
+        int[] min;
+        int[] second;
+        int rightWon;
+        Node left;
+        Node right;
+        int leaf = -1;
+    }
+
+    private SinglePlacementCircuit(CircuitBuilder b, boolean secondPrice, int priceBits) {
+        this.b = b;
+        this.secondPrice = secondPrice;
+        this.priceBits = priceBits;
+    }
+
+    static PlacementCircuit build(PlacementMode mode, int k, PlacementWidths widths) {
+        CircuitBuilder b = new CircuitBuilder(k + 1);
+        int u = widths.unitBits();
+        int pb = widths.priceBits();
+        int[] request = b.input(0, u);
+        int[][] keys = new int[k][];
+        for (int i = 0; i < k; i++) {
+            int[] capacity = b.input(i + 1, u);
+            int[] price = b.input(i + 1, pb);
+            int fit = b.greaterOrEqual(capacity, request);
+            keys[i] = new int[pb + 1];
+            System.arraycopy(price, 0, keys[i], 0, pb);
+            keys[i][pb] = b.not(fit);
+        }
+        SinglePlacementCircuit c = new SinglePlacementCircuit(b, mode == PlacementMode.SECOND_PRICE, pb);
+        Node root = c.tournament(keys, 0, k - 1);
+        int served = b.not(root.min[pb]);
+        int[] win = new int[k];
+        c.markWinner(root, served, win);
+
+        int[] paid = c.price(root.min);
+        if (c.secondPrice && root.second != null) {
+            // the second key is unfit when no other provider could serve: then the winner's own price
+            paid = b.mux(root.second[pb], c.price(root.second), paid);
+        }
+        OutputRouting out = new OutputRouting(b);
+        int[] winBits = new int[k];
+        int[][] units = new int[k][];
+        int[][] prices = c.secondPrice ? new int[k][] : null;
+        for (int i = 0; i < k; i++) {
+            long provider = OutputRouting.party(i + 1);
+            winBits[i] = out.add(new int[] {win[i]}, OutputRouting.party(0) | provider)[0];
+            units[i] = out.add(b.and(request, win[i]), provider);
+            if (c.secondPrice) {
+                prices[i] = out.add(b.and(paid, win[i]), provider);
+            }
+        }
+        int[] requesterPrice = out.add(b.and(paid, served), OutputRouting.party(0));
+        PlacementCircuit.Layout layout = new PlacementCircuit.Layout(winBits, units, prices, requesterPrice,
+                null, null, null, 0);
+        return new PlacementCircuit(mode, k, widths, b.build(), out.plan(), layout);
+    }
+
+    private int[] price(int[] key) {
+        return java.util.Arrays.copyOf(key, priceBits);
+    }
+
+    private Node tournament(int[][] keys, int lo, int hi) {
+        Node n = new Node();
+        if (lo == hi) {
+            n.min = keys[lo];
+            n.leaf = lo;
+            return n;
+        }
+        int mid = (lo + hi) >>> 1;
+        n.left = tournament(keys, lo, mid);
+        n.right = tournament(keys, mid + 1, hi);
+        int[] l = n.left.min;
+        int[] r = n.right.min;
+        n.rightWon = b.lessThan(r, l);
+        n.min = b.mux(n.rightWon, l, r);
+        if (secondPrice) {
+            int[] loser = b.xor(b.xor(l, r), n.min); // the other of the two: free
+            if (n.left.second == null && n.right.second == null) {
+                n.second = loser;
+            } else {
+                // the runner-up is the loser here or the runner-up in the winner's subtree
+                int[] inf = b.constant(-1L, l.length);
+                int[] ls = n.left.second == null ? inf : n.left.second;
+                int[] rs = n.right.second == null ? inf : n.right.second;
+                int[] winnersSecond = b.mux(n.rightWon, ls, rs);
+                n.second = b.mux(b.lessThan(winnersSecond, loser), loser, winnersSecond);
+            }
+        }
+        return n;
+    }
+
+    private void markWinner(Node n, int selected, int[] win) {
+        if (n.leaf >= 0) {
+            win[n.leaf] = selected;
+            return;
+        }
+        int left = b.and(selected, b.not(n.rightWon));
+        markWinner(n.left, left, win);
+        markWinner(n.right, b.xor(selected, left), win);
+    }
+}
