@@ -20,6 +20,11 @@ record Deviation(Kind kind, int target) {
         ABIT_MAC,
         /** Use a different global key towards the target: keys shifted by the bit's value times an offset. */
         GLOBAL_KEY,
+        /**
+         * With a test OT source that gave this party a second Δ towards the target: verify that
+         * peer's MACs as a cheater would, without aborting on them.
+         */
+        SECOND_GLOBAL_KEY,
         /** Flip the half-AND bit of every leaky triple sent to the target. */
         HALF_AND_BIT,
         /** Flip the 127-bit check block of every leaky triple sent to the target (a selective-failure attempt). */

@@ -16,23 +16,36 @@ import java.security.MessageDigest;
  * </ul>
  * j outputs ŵ ⊕ λ_w. A party that is not a recipient of a bit receives nothing about it: no
  * share of λ_w, no masked value.
+ *
+ * <p>A last, empty round confirms: a party returns its outputs only once every peer has said it
+ * passed every check. So if any honest party aborts, all honest parties abort (an honest party's
+ * abort notice reaches everyone), even when the cheating was aimed at one recipient only.
  */
 final class Outputs {
     private final Session s;
-    private final Circuit circuit;
     private final OutputPlan plan;
     private final Shares masks;
     private final int[] outputWires;
 
     Outputs(Session s, Circuit circuit, OutputPlan plan, Shares masks) {
         this.s = s;
-        this.circuit = circuit;
         this.plan = plan;
         this.masks = masks;
         this.outputWires = circuit.outputs();
     }
 
     /** The output bits {@code party} receives, in order. */
+    /** The confirmation round: nothing but the tags; an abort notice in their place aborts this party too. */
+    private void confirm() {
+        s.beginRound();
+        s.send();
+        for (int p = 0; p < s.parties; p++) {
+            if (s.isPeer(p)) {
+                s.receive(p);
+            }
+        }
+    }
+
     private int[] outputsOf(int party) {
         int count = 0;
         for (int o = 0; o < outputWires.length; o++) {
@@ -142,6 +155,7 @@ final class Outputs {
                 }
             }
         }
+        confirm();
         byte[] result = new byte[outputWires.length];
         java.util.Arrays.fill(result, (byte) -1);
         for (int i = 0; i < mine.length; i++) {
