@@ -51,8 +51,10 @@ final class Session {
     private boolean noticesEnabled;
 
     private final Map<String, long[]> phases = new LinkedHashMap<>();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private String phase;
     private long phaseStart;
+    private long phaseCpuStart;
     private ChannelStats phaseStats;
     private long rounds;
     private long phaseRounds;
@@ -232,24 +234,37 @@ final class Session {
     /** Ends the current phase (if any) and starts {@code name}; time, traffic and rounds accumulate per name. */
     void phase(String name) {
         long now = System.nanoTime();
+        long cpu = cpuNanos();
         ChannelStats stats = net.totalStats();
         if (phase != null) {
-            long[] acc = phases.computeIfAbsent(phase, k -> new long[4]);
+            long[] acc = phases.computeIfAbsent(phase, k -> new long[5]);
             ChannelStats d = stats.minus(phaseStats);
             acc[0] += now - phaseStart;
             acc[1] += d.bytesSent();
             acc[2] += d.bytesReceived();
             acc[3] += rounds - phaseRounds;
+            acc[4] += cpu - phaseCpuStart;
         }
         phase = name;
         phaseStart = now;
+        phaseCpuStart = cpu;
         phaseStats = stats;
         phaseRounds = rounds;
     }
 
     List<PhaseStats> phaseStats() {
         List<PhaseStats> r = new ArrayList<>();
-        phases.forEach((name, a) -> r.add(new PhaseStats(name, a[0] / 1e6, a[1], a[2], a[3])));
+        phases.forEach((name, a) -> r.add(new PhaseStats(name, a[0] / 1e6, a[4] / 1e6, a[1], a[2], a[3])));
         return r;
+    }
+
+    /** This thread's CPU time, or 0 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        try {
+            long t = THREADS.getCurrentThreadCpuTime();
+            return t < 0 ? 0 : t;
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
     }
 }

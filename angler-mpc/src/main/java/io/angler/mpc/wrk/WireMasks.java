@@ -13,22 +13,21 @@ final class WireMasks {
 
     static Shares compute(Session s, Layout lay, Circuit c, Shares a) {
         Shares m = new Shares(s.parties, s.self, c.wires());
+        LinearOps ops = new LinearOps();
         for (int p = 0, idx = 0; p < c.parties(); p++) {
             for (int w : c.inputs(p)) {
-                m.copyFrom(w, a, idx++);
+                ops.copy(w, a, idx++);
             }
         }
         for (int i = 0, g = 0; i < c.gates(); i++) {
             int out = c.out(i);
             switch (c.type(i)) {
-                case Circuit.AND -> m.copyFrom(out, a, lay.andMask(g++));
-                case Circuit.XOR -> {
-                    m.copyFrom(out, m, c.in0(i));
-                    m.xorFrom(out, m, c.in1(i));
-                }
-                default -> m.copyFrom(out, m, c.in0(i));
+                case Circuit.AND -> ops.copy(out, a, lay.andMask(g++));
+                case Circuit.XOR -> ops.copy(out, m, c.in0(i)).xor(out, m, c.in1(i));
+                default -> ops.copy(out, m, c.in0(i));
             }
         }
+        ops.applyTo(m, s.deltaLo, s.deltaHi);
         return m;
     }
 }

@@ -54,6 +54,10 @@ public final class WrkResult {
         return phases.stream().mapToDouble(PhaseStats::millis).sum();
     }
 
+    public double cpuMillis() {
+        return phases.stream().mapToDouble(PhaseStats::cpuMillis).sum();
+    }
+
     public long bytesSent() {
         return phases.stream().mapToLong(PhaseStats::bytesSent).sum();
     }
