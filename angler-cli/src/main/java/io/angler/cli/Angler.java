@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
+            ProviderCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

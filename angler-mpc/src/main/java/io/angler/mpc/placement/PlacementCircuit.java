@@ -48,6 +48,8 @@ public final class PlacementCircuit {
     private final Circuit circuit;
     private final OutputPlan plan;
     private final Layout layout;
+    /** Per party, the output bits the plan routes to it. */
+    private final int[][] bitsOf;
 
     /**
      * Where each field of the outputs lies (output bit indices, least significant bit first).
@@ -68,6 +70,10 @@ public final class PlacementCircuit {
         this.plan = plan;
         this.layout = layout;
         plan.check(circuit, providers + 1);
+        this.bitsOf = new int[providers + 1][];
+        for (int p = 0; p <= providers; p++) {
+            bitsOf[p] = plan.bitsOf(p);
+        }
     }
 
     /** The circuit for {@code mode} over {@code providers} providers with the default widths. */
@@ -208,7 +214,7 @@ public final class PlacementCircuit {
             }
         }
         boolean[] expected = requesterEncoding(allocations);
-        for (int bit : plan.bitsOf(0)) {
+        for (int bit : bitsOf[0]) {
             if (outputs[bit] != expected[bit]) {
                 throw inconsistent("requester", "output bit " + bit + " does not encode " + allocations);
             }
@@ -237,7 +243,7 @@ public final class PlacementCircuit {
             view = ProviderView.lost(index);
         }
         boolean[] expected = providerEncoding(view);
-        for (int bit : plan.bitsOf(index)) {
+        for (int bit : bitsOf[index]) {
             if (outputs[bit] != expected[bit]) {
                 throw inconsistent("provider " + index, "output bit " + bit + " does not encode " + view);
             }

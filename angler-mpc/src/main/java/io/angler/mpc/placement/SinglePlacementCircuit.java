@@ -13,7 +13,9 @@ import io.angler.mpc.circuit.CircuitBuilder;
  * merge is one comparator and one multiplexer ("right strictly smaller" keeps ties on the left, the
  * lower indices). The winner is then marked one-hot from the root down with one AND per internal
  * node: {@code sel(left) = sel(node) AND NOT s}, {@code sel(right) = sel(node) XOR sel(left)},
- * {@code sel(root) = fit(root)}. Second-price also carries the second-smallest key up the tree.
+ * {@code sel(root) = fit(root)}. Second-price also carries the second-smallest key up the tree,
+ * and carries the price paid, masked by the selection bit, down with it: each provider receives
+ * its own masked copy for one AND per bit per internal node.
  */
 final class SinglePlacementCircuit {
     private final CircuitBuilder b;
@@ -53,27 +55,36 @@ final class SinglePlacementCircuit {
         SinglePlacementCircuit c = new SinglePlacementCircuit(b, mode == PlacementMode.SECOND_PRICE, pb);
         Node root = c.tournament(keys, 0, k - 1);
         int served = b.not(root.min[pb]);
-        int[] win = new int[k];
-        c.markWinner(root, served, win);
-
         int[] paid = c.price(root.min);
         if (c.secondPrice && root.second != null) {
             // the second key is unfit when no other provider could serve: then the winner's own price
             paid = b.mux(root.second[pb], c.price(root.second), paid);
         }
+        // Marked from the root down: the selection bit and, in second-price, the price masked by it.
+        // The root's masked price is the requester's; each leaf's is its provider's.
+        int[] rootPayload = new int[c.secondPrice ? pb + 1 : 1];
+        rootPayload[0] = served;
+        int[] requesterPaid = b.and(paid, served);
+        if (c.secondPrice) {
+            System.arraycopy(requesterPaid, 0, rootPayload, 1, pb);
+        }
+        int[][] leaf = new int[k][];
+        c.markWinner(root, rootPayload, leaf);
+
         OutputRouting out = new OutputRouting(b);
         int[] winBits = new int[k];
         int[][] units = new int[k][];
         int[][] prices = c.secondPrice ? new int[k][] : null;
         for (int i = 0; i < k; i++) {
             long provider = OutputRouting.party(i + 1);
-            winBits[i] = out.add(new int[] {win[i]}, OutputRouting.party(0) | provider)[0];
-            units[i] = out.add(b.and(request, win[i]), provider);
+            int win = leaf[i][0];
+            winBits[i] = out.add(new int[] {win}, OutputRouting.party(0) | provider)[0];
+            units[i] = out.add(b.and(request, win), provider);
             if (c.secondPrice) {
-                prices[i] = out.add(b.and(paid, win[i]), provider);
+                prices[i] = out.add(java.util.Arrays.copyOfRange(leaf[i], 1, pb + 1), provider);
             }
         }
-        int[] requesterPrice = out.add(b.and(paid, served), OutputRouting.party(0));
+        int[] requesterPrice = out.add(requesterPaid, OutputRouting.party(0));
         PlacementCircuit.Layout layout = new PlacementCircuit.Layout(winBits, units, prices, requesterPrice,
                 null, null, null, 0);
         return new PlacementCircuit(mode, k, widths, b.build(), out.plan(), layout);
@@ -113,13 +124,18 @@ final class SinglePlacementCircuit {
         return n;
     }
 
-    private void markWinner(Node n, int selected, int[] win) {
+    /**
+     * Hands a node's payload (bit 0: "the winner is in this subtree", then data masked by it) to
+     * the child that holds the winner: the left child gets {@code payload AND NOT s}, one AND per
+     * bit, and the right child the rest, {@code payload XOR left}, for free.
+     */
+    private void markWinner(Node n, int[] payload, int[][] leaf) {
         if (n.leaf >= 0) {
-            win[n.leaf] = selected;
+            leaf[n.leaf] = payload;
             return;
         }
-        int left = b.and(selected, b.not(n.rightWon));
-        markWinner(n.left, left, win);
-        markWinner(n.right, b.xor(selected, left), win);
+        int[] left = b.and(payload, b.not(n.rightWon));
+        markWinner(n.left, left, leaf);
+        markWinner(n.right, b.xor(payload, left), leaf);
     }
 }

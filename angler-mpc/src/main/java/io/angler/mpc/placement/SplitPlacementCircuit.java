@@ -67,9 +67,9 @@ final class SplitPlacementCircuit {
             int active = p == 0 ? CircuitBuilder.ONE : b.greaterOrEqual(maxMinusOne, b.constant(p, mBits));
             int[] cap = b.and(caps[p], active);
             int[] diff = b.subtractWithBorrow(left, cap);
-            int short_ = diff[u]; // less left than this slot's capacity: it takes what is left
-            take[p] = b.mux(short_, cap, left);
-            left = b.and(Arrays.copyOf(diff, u), b.not(short_));
+            int shortOfCapacity = diff[u]; // less is left than this slot could give: it takes what is left
+            take[p] = b.mux(shortOfCapacity, cap, left);
+            left = b.and(Arrays.copyOf(diff, u), b.not(shortOfCapacity));
         }
         int served = b.not(b.orAll(left));
 

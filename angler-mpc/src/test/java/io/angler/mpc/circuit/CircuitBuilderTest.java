@@ -59,6 +59,30 @@ class CircuitBuilderTest {
         check("mux", W, (b, v) -> b.mux(v[0][0], v[0], v[1]), (x, y) -> (x & 1) == 1 ? y : x);
         check("ltConst", 1, (b, v) -> new int[] {b.lessThan(v[0], b.constant(1000, W))}, (x, y) -> x < 1000 ? 1 : 0);
         check("addConst", W, (b, v) -> b.add(v[0], b.constant(77, W)), (x, y) -> x + 77);
+        check("subtractWithBorrow", W + 1, (b, v) -> b.subtractWithBorrow(v[0], v[1]),
+                (x, y) -> ((x - y) & MASK) | (x < y ? 1L << W : 0));
+    }
+
+    @Test
+    void subtractWithBorrowCostsOneAndGatePerBit() {
+        CircuitBuilder b = new CircuitBuilder(2);
+        b.output(b.subtractWithBorrow(b.input(0, 16), b.input(1, 16)));
+        assertThat(b.andGates()).isEqualTo(16);
+    }
+
+    @Test
+    void outputPlanListsEachPartysBits() {
+        CircuitBuilder b = new CircuitBuilder(3);
+        int[] x = b.input(0, 3);
+        b.output(x);
+        Circuit c = b.build();
+        OutputPlan plan = OutputPlan.of(new long[] {0b001, 0b110, 0b011});
+        plan.check(c, 3);
+        assertThat(plan.bitsOf(0)).containsExactly(0, 2);
+        assertThat(plan.bitsOf(1)).containsExactly(1, 2);
+        assertThat(plan.bitsOf(2)).containsExactly(1);
+        assertThatThrownBy(() -> plan.check(c, 2)).hasMessageContaining("output bit 1 names a party beyond 1");
+        assertThatThrownBy(() -> OutputPlan.of(new long[] {1, 0})).hasMessageContaining("output bit 1 has no recipient");
     }
 
     @Test

@@ -29,6 +29,19 @@ class StandardCircuitFilesTest {
     }
 
     @Test
+    void docsShowTheSizesTheCodeGives() throws IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
+        Object[][] rows = {{"adder 64 (a + b mod 2^64)", StandardCircuits.adder(64)},
+                {"less-than 32", StandardCircuits.lessThan(32)},
+                {"multiplier 32 (a * b mod 2^32)", StandardCircuits.multiplier(32)},
+                {"AES-128 (key schedule included)", StandardCircuits.aes128()}};
+        for (Object[] row : rows) {
+            Circuit c = (Circuit) row[1];
+            assertThat(doc).contains("| " + row[0] + " | " + c.gates() + " | " + c.andGates() + " | " + c.andDepth() + " |");
+        }
+    }
+
+    @Test
     void aesFileEncryptsTheFips197Vector() throws IOException {
         Circuit aes = BristolReader.parse(resource("aes_128.txt"), "aes_128.txt");
         assertThat(aes.andGates()).isEqualTo(7200);

@@ -1,0 +1,87 @@
+package io.angler.cli;
+
+import io.angler.node.config.OfferConfig;
+import io.angler.node.config.ProviderConfig;
+import io.angler.node.config.ProviderConfigLoader;
+import io.angler.node.config.ProvisionerSettings;
+import io.angler.node.provider.ProviderNode;
+import io.angler.node.provision.ManifestProvisioner;
+import io.angler.node.provision.NamespaceManifests;
+import io.angler.node.provision.Provisioner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code angler provider --config FILE}: runs a provider node until interrupted. */
+@Command(name = "provider", mixinStandardHelpOptions = true,
+        description = {
+            "Runs a provider node: its offers from a YAML file (see deploy/examples/provider.yaml and",
+            "docs/operations.md), the control endpoint over mutual TLS, leases and their expiry, and",
+            "/metrics and /healthz. Stop it with Ctrl-C; leases are kept in the data directory.",
+        })
+final class ProviderCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the provider's YAML configuration")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration, print a summary (no secrets) and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        ProviderConfig c = ProviderConfigLoader.load(config);
+        PrintWriter out = spec.commandLine().getOut();
+        if (check) {
+            out.println(config + ": valid");
+            out.println("  data directory: " + c.node().dataDir());
+            out.println("  control: " + c.node().listen() + ", MPC: " + c.node().mpcListen() + ", metrics: "
+                    + (c.node().metrics() == null ? "off" : c.node().metrics()));
+            for (OfferConfig oc : c.offers()) {
+                out.println("  offer " + oc.offer().name() + ": unit " + oc.offer().unit() + ", at " + oc.offer().location()
+                        + ", announced at precisions " + oc.announcePrecisions() + " (quantity and price are secret)");
+            }
+            out.println("  provisioner: " + c.provisioner().kind().label()
+                    + (c.provisioner().directory() == null ? "" : " into " + c.provisioner().directory()));
+            out.flush();
+            return 0;
+        }
+        Provisioner provisioner = provisioner(c.provisioner());
+        CountDownLatch stopped = new CountDownLatch(1);
+        // This build has neither the MPC placement nor DHT announcement: setups are refused, saying so.
+        ProviderNode node = ProviderNode.start(c, provisioner, null, null, c.node().mpcListen().port(), Clock.systemUTC());
+        Thread hook = new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "angler-provider-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("provider " + node.fingerprint());
+        out.println("  control (TLS 1.3, mutual auth): " + node.controlAddress().getHostString() + ":"
+                + node.controlAddress().getPort());
+        if (node.opsAddress() != null) {
+            out.println("  metrics and health: http://" + node.opsAddress().getHostString() + ":" + node.opsAddress().getPort()
+                    + "/metrics, /healthz");
+        }
+        out.println("  leases: " + node.ledger().leases().size() + " active, kept in " + c.node().dataDir());
+        out.println("  NOTE: this build cannot yet announce offers on the DHT or run placements under MPC;");
+        out.println("        session setups are refused with a message saying so. Claims, renewals and releases work.");
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static Provisioner provisioner(ProvisionerSettings p) {
+        if (p.kind() == ProvisionerSettings.Kind.MANIFESTS) {
+            return new ManifestProvisioner(p.directory(), new NamespaceManifests(p.egress()), p.server());
+        }
+        throw new IllegalArgumentException("provisioner kind 'kubernetes' is not available to `angler provider` in this"
+                + " build: use kind 'manifests', or run the provider inside the cluster with `angler operator`");
+    }
+}

@@ -1,0 +1,280 @@
+package io.angler.node.provider;
+
+import io.angler.core.offer.Offer;
+import io.angler.core.placement.PlacementWidths;
+import io.angler.core.placement.ProviderView;
+import io.angler.core.pool.PoolKey;
+import io.angler.mpc.MpcAbortException;
+import io.angler.node.config.OfferConfig;
+import io.angler.node.config.ProviderConfig;
+import io.angler.node.config.SessionSettings;
+import io.angler.node.lease.Lease;
+import io.angler.node.lease.LeaseKeeper;
+import io.angler.node.lease.LedgerException;
+import io.angler.node.lease.SessionInput;
+import io.angler.node.lease.SessionKey;
+import io.angler.node.limit.SessionRateLimiter;
+import io.angler.node.metrics.NodeMetrics;
+import io.angler.node.protocol.ErrorCode;
+import io.angler.node.protocol.Message;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A provider's answers to the control protocol, independent of the transport: probe, session
+ * setup (checks, rate limits, reservation, then the placement in the background), claim, renew
+ * and release. The control server calls {@link #handle} with the peer the TLS handshake
+ * authenticated.
+ *
+ * <p>What a setup is refused for, and what it is never refused for: a malformed or expired setup,
+ * an unknown pool key, too many sessions at once (busy) or from one requester (rate limited). A
+ * provider with no units left is never refused: it takes part with capacity 0 (SPEC 1.4).
+ */
+public final class ProviderSessions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProviderSessions.class);
+    public static final String SOFTWARE = "angler/" + Message.VERSION;
+    /** Longest a claim waits for its session's result to be recorded here. */
+    static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
+
+    private final String fingerprint;
+    private final int mpcPort;
+    private final Map<String, Offer> offersByKey = new HashMap<>();
+    private final SessionSettings settings;
+    private final LeaseKeeper keeper;
+    private final SessionRateLimiter limiter;
+    private final NodeMetrics metrics;
+    private final SessionRunner runner;
+    private final Clock clock;
+    private final PlacementWidths widths = PlacementWidths.DEFAULT;
+    private final AtomicInteger running = new AtomicInteger();
+    private final ExecutorService sessions;
+
+    /**
+     * @param config the provider's configuration (offers and session bounds)
+     * @param fingerprint this node's certificate fingerprint
+     * @param mpcPort the port this node's MPC endpoint listens on
+     * @param keeper the ledger and provisioner
+     * @param limiter session rate limits
+     * @param metrics where to count sessions
+     * @param runner runs this provider's side of a placement; null when this build cannot run
+     *     placements, in which case every setup is refused saying so
+     * @param clock the time source (tests move it by hand)
+     */
+    public ProviderSessions(ProviderConfig config, String fingerprint, int mpcPort, LeaseKeeper keeper,
+                            SessionRateLimiter limiter, NodeMetrics metrics, SessionRunner runner, Clock clock) {
+        this.fingerprint = fingerprint;
+        this.mpcPort = mpcPort;
+        for (OfferConfig oc : config.offers()) {
+            for (PoolKey k : oc.poolKeys()) {
+                offersByKey.put(k.hex(), oc.offer());
+            }
+        }
+        this.settings = config.node().sessions();
+        this.keeper = keeper;
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.runner = runner;
+        this.clock = clock;
+        this.sessions = Executors.newFixedThreadPool(settings.maxConcurrent(), r -> {
+            Thread t = new Thread(r, "angler-session");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Sessions whose placement is running now. */
+    public int running() {
+        return running.get();
+    }
+
+    /** The reply to one request from {@code peer}; never throws for anything the peer sent. */
+    public Message handle(Peer peer, Message request) {
+        try {
+            if (request instanceof Message.Probe p) {
+                return new Message.ProbeReply(p.nonce(), fingerprint, mpcPort, SOFTWARE);
+            } else if (request instanceof Message.SessionSetup s) {
+                return setup(peer, s);
+            } else if (request instanceof Message.Claim c) {
+                return claim(peer, c);
+            } else if (request instanceof Message.Renew r) {
+                Lease l = timed(NodeMetrics.Phase.RENEW,
+                        () -> keeper.renew(r.leaseId(), peer.fingerprint(), Duration.ofSeconds(r.seconds())));
+                return new Message.RenewReply(l.id(), l.expiresAt().toEpochMilli());
+            } else if (request instanceof Message.Release r) {
+                timed(NodeMetrics.Phase.RELEASE, () -> keeper.release(r.leaseId(), peer.fingerprint()));
+                return new Message.ReleaseReply(r.leaseId());
+            }
+            return new Message.Error(ErrorCode.UNEXPECTED, request.getClass().getSimpleName()
+                    + " is not a request a provider answers");
+        } catch (LedgerException e) {
+            return new Message.Error(switch (e.kind()) {
+                case NOT_FOUND -> ErrorCode.NOT_FOUND;
+                case CONFLICT -> ErrorCode.CONFLICT;
+                case INVALID -> ErrorCode.INVALID_FIELD;
+            }, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("internal error answering {}: {}", request.getClass().getSimpleName(), e.getMessage(), e);
+            return new Message.Error(ErrorCode.INTERNAL, "the provider failed to answer; its log has the details");
+        }
+    }
+
+    private Message setup(Peer peer, Message.SessionSetup s) {
+        Instant now = clock.instant();
+        Instant deadline = Instant.ofEpochMilli(s.deadlineEpochMs());
+        if (!deadline.isAfter(now) || deadline.isAfter(now.plus(settings.maxDeadline()))) {
+            return refuse(s, ErrorCode.DEADLINE, NodeMetrics.RefusalReason.DEADLINE, "the deadline " + deadline
+                    + " is not within the next " + settings.maxDeadline().toSeconds() + " s");
+        }
+        if (!s.parties().get(0).fingerprint().equals(peer.fingerprint())) {
+            return refuse(s, ErrorCode.INVALID_FIELD, NodeMetrics.RefusalReason.BAD_SETUP,
+                    "SessionSetup.parties[0] must be the requester that sends the setup");
+        }
+        int index = s.indexOf(fingerprint);
+        if (index < 1) {
+            return refuse(s, ErrorCode.INVALID_FIELD, NodeMetrics.RefusalReason.BAD_SETUP,
+                    "this provider's fingerprint is not among SessionSetup.parties[1..]");
+        }
+        if (s.unitBits() != widths.unitBits() || s.priceBits() != widths.priceBits()) {
+            return refuse(s, ErrorCode.INVALID_FIELD, NodeMetrics.RefusalReason.BAD_SETUP, "this provider places with "
+                    + widths.unitBits() + "-bit units and " + widths.priceBits() + "-bit prices, not "
+                    + s.unitBits() + "/" + s.priceBits());
+        }
+        if (runner == null) {
+            return refuse(s, ErrorCode.INTERNAL, NodeMetrics.RefusalReason.BAD_SETUP,
+                    "this provider cannot run placements under MPC yet (not in this build)");
+        }
+        Offer offer = offersByKey.get(s.poolKey());
+        if (offer == null) {
+            return refuse(s, ErrorCode.UNKNOWN_POOL, NodeMetrics.RefusalReason.UNKNOWN_POOL,
+                    "this provider has no offer under pool key " + s.poolKey());
+        }
+        if (running.incrementAndGet() > settings.maxConcurrent()) {
+            running.decrementAndGet();
+            return refuse(s, ErrorCode.BUSY, NodeMetrics.RefusalReason.BUSY,
+                    "the provider runs as many sessions as it allows; try again shortly");
+        }
+        boolean started = false;
+        try {
+            SessionRateLimiter.Decision d = limiter.admit(peer.fingerprint(), peer.address());
+            if (d != SessionRateLimiter.Decision.ADMITTED) {
+                return refuse(s, ErrorCode.RATE_LIMITED, NodeMetrics.RefusalReason.RATE_LIMITED,
+                        d == SessionRateLimiter.Decision.IDENTITY_LIMITED
+                                ? "too many sessions from this requester identity; try again later"
+                                : "too many sessions from this address; try again later");
+            }
+            SessionKey key = new SessionKey(peer.fingerprint(), s.sessionId());
+            SessionInput input = keeper.ledger().enter(key, offer.name(), deadline);
+            metrics.sessionStarted(s.mode().label());
+            try {
+                sessions.execute(() -> run(key, s, index, input));
+            } catch (RejectedExecutionException e) {
+                keeper.ledger().abort(key);
+                return refuse(s, ErrorCode.BUSY, NodeMetrics.RefusalReason.BUSY, "the provider is shutting down");
+            }
+            started = true;
+            return new Message.SetupAck(s.sessionId(), index);
+        } finally {
+            if (!started) {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    private Message refuse(Message.SessionSetup s, ErrorCode code, NodeMetrics.RefusalReason reason, String why) {
+        metrics.setupRefused(reason);
+        return new Message.SetupReject(s.sessionId(), code, why);
+    }
+
+    private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input) {
+        long start = System.nanoTime();
+        try {
+            ProviderView view = runner.run(s, index, input);
+            if (view == null || view.index() != index) {
+                throw new IllegalStateException("the placement returned a view for another party");
+            }
+            metrics.phase(NodeMetrics.Phase.MPC, Duration.ofNanos(System.nanoTime() - start));
+            if (view.won()) {
+                keeper.ledger().settle(key, view.units(), view.price(), clock.instant().plus(settings.claimWindow()));
+                metrics.sessionWon(s.mode().label());
+                log.info("session {}: won; waiting up to {} s for the claim", key, settings.claimWindow().toSeconds());
+            } else {
+                keeper.ledger().settle(key, 0, 0, clock.instant());
+                log.info("session {}: not won", key);
+            }
+        } catch (Exception e) {
+            keeper.ledger().abort(key);
+            NodeMetrics.AbortReason reason = abortReason(e);
+            metrics.sessionAborted(reason);
+            log.warn("session {}: aborted ({}): {}", key, reason, e.getMessage());
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    static NodeMetrics.AbortReason abortReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+                return NodeMetrics.AbortReason.TIMEOUT;
+            }
+        }
+        if (e instanceof MpcAbortException) {
+            return NodeMetrics.AbortReason.CHECK_FAILED;
+        }
+        if (e instanceof IOException) {
+            return NodeMetrics.AbortReason.DISCONNECT;
+        }
+        if (e instanceof LedgerException) {
+            return NodeMetrics.AbortReason.CHECK_FAILED; // the result did not match this provider's input
+        }
+        return NodeMetrics.AbortReason.LOCAL_ERROR;
+    }
+
+    private Message claim(Peer peer, Message.Claim c) {
+        SessionKey key = new SessionKey(peer.fingerprint(), c.sessionId());
+        try {
+            keeper.ledger().awaitSettled(key, CLAIM_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Message.Error(ErrorCode.INTERNAL, "the provider is shutting down");
+        }
+        LeaseKeeper.Claimed claimed = timed(NodeMetrics.Phase.CLAIM,
+                () -> keeper.claim(key, Duration.ofSeconds(c.leaseSeconds()), c.credentials()));
+        Lease l = claimed.lease();
+        log.info("session {}: claimed as lease {} until {}", key, l.id(), l.expiresAt());
+        return new Message.ClaimReply(l.id(), l.namespace(), l.expiresAt().toEpochMilli(), l.units(), l.price(),
+                claimed.provisioned().kubeconfig());
+    }
+
+    private <T> T timed(NodeMetrics.Phase phase, java.util.function.Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            metrics.phase(phase, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Stops taking sessions and waits briefly for running ones; their reservations die with them. */
+    @Override
+    public void close() {
+        sessions.shutdownNow();
+        try {
+            sessions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
