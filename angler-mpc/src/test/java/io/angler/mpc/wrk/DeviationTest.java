@@ -54,6 +54,23 @@ class DeviationTest {
         assertAllHonestAbort(dealer::party, 2, new Deviation(Deviation.Kind.SECOND_GLOBAL_KEY, 0), "global-key");
     }
 
+    @Test
+    void abortOverTlsClosesEverything() {
+        int before = Thread.activeCount();
+        java.util.List<io.angler.mpc.net.Network> nets = io.angler.mpc.net.TlsNetwork.local(N,
+                new io.angler.mpc.net.TlsNetwork.Timeouts(java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30)));
+        boolean[][] in = RandomCircuits.randomInputs(CIRCUIT, new Random(6));
+        Parties.Outcome o = Parties.run(nets, CIRCUIT, OutputPlan.everyone(CIRCUIT, N), in, Parties.dealer(N), 2,
+                new Deviation(Deviation.Kind.GARBLED_ROW, -1));
+        for (int p = 0; p < N; p++) {
+            if (p != 2) {
+                assertThat(o.results()[p]).isNull();
+                assertThat(((MpcAbortException) o.failures()[p]).check()).isEqualTo("garbled-row");
+            }
+        }
+        assertThat(ThreadLeaks.settle(before)).isLessThanOrEqualTo(before);
+    }
+
     static void assertAllHonestAbort(IntFunction<CorrelatedOt> cot, int deviator, Deviation deviation, String check) {
         boolean[][] in = RandomCircuits.randomInputs(CIRCUIT, new Random(5));
         Parties.Outcome o = Parties.run(CIRCUIT, OutputPlan.everyone(CIRCUIT, N), in, N, cot, deviator, deviation);
