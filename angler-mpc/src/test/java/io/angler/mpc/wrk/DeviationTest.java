@@ -45,7 +45,7 @@ class DeviationTest {
     @ParameterizedTest(name = "{0} by party {1} towards {2}: {3}")
     @MethodSource("deviations")
     void everyHonestPartyAborts(Deviation.Kind kind, int deviator, int target, String check) {
-        assertAllHonestAbort(Parties.dealer(N), deviator, new Deviation(kind, target), check);
+        assertAllHonestAbort(Parties.realOt(), deviator, new Deviation(kind, target), check);
     }
 
     @Test
@@ -60,7 +60,7 @@ class DeviationTest {
         java.util.List<io.angler.mpc.net.Network> nets = io.angler.mpc.net.TlsNetwork.local(N,
                 new io.angler.mpc.net.TlsNetwork.Timeouts(java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30)));
         boolean[][] in = RandomCircuits.randomInputs(CIRCUIT, new Random(6));
-        Parties.Outcome o = Parties.run(nets, CIRCUIT, OutputPlan.everyone(CIRCUIT, N), in, Parties.dealer(N), 2,
+        Parties.Outcome o = Parties.run(nets, CIRCUIT, OutputPlan.everyone(CIRCUIT, N), in, Parties.realOt(), 2,
                 new Deviation(Deviation.Kind.GARBLED_ROW, -1));
         for (int p = 0; p < N; p++) {
             if (p != 2) {

@@ -23,7 +23,7 @@ class LocalPartiesTest {
         try (LocalParties lp = new LocalParties(4, TIMEOUTS)) {
             for (int rep = 0; rep < 2; rep++) {
                 boolean[][] in = RandomCircuits.randomInputs(c, rnd);
-                LocalParties.Run run = lp.run(c, OutputPlan.everyone(c, 4), in, WrkOptions.DEFAULT, Parties.dealer(4));
+                LocalParties.Run run = lp.run(c, OutputPlan.everyone(c, 4), in, WrkOptions.DEFAULT);
                 boolean[] expected = c.evaluate(in);
                 for (WrkResult r : run.results()) {
                     assertThat(r.values()).containsExactly(expected);

@@ -67,6 +67,11 @@ final class Parties {
         return new Outcome(results, failures);
     }
 
+    /** The engine's own OT (base OT and OT extension over the network). */
+    static IntFunction<CorrelatedOt> realOt() {
+        return p -> new PairwiseCotSource();
+    }
+
     static IntFunction<CorrelatedOt> dealer(int n) {
         DealerCot d = new DealerCot(n);
         return d::party;

@@ -51,7 +51,7 @@ class WrkEngineTest {
             Circuit c = RandomCircuits.random(rnd, 1 + rnd.nextInt(n), 20 + rnd.nextInt(60));
             boolean[][] in = RandomCircuits.randomInputs(c, rnd);
             OutputPlan plan = randomPlan(c, n, rnd);
-            assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.dealer(n), -1, Deviation.NONE));
+            assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.realOt(), -1, Deviation.NONE));
         }
     }
 
@@ -63,7 +63,7 @@ class WrkEngineTest {
         for (Circuit c : circuits) {
             boolean[][] in = RandomCircuits.randomInputs(c, rnd);
             OutputPlan plan = OutputPlan.everyone(c, n);
-            assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.dealer(n), -1, Deviation.NONE));
+            assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.realOt(), -1, Deviation.NONE));
         }
     }
 
@@ -77,6 +77,6 @@ class WrkEngineTest {
         Circuit c = b.build();
         boolean[][] in = {{true, false, true}, {true, true, false}};
         OutputPlan plan = OutputPlan.everyone(c, 3);
-        assertCorrect(c, plan, in, Parties.run(c, plan, in, 3, Parties.dealer(3), -1, Deviation.NONE));
+        assertCorrect(c, plan, in, Parties.run(c, plan, in, 3, Parties.realOt(), -1, Deviation.NONE));
     }
 }
