@@ -1,0 +1,192 @@
+package io.angler.mpc.crypto;
+
+/**
+ * Polynomial evaluation in GF(2^128) ({@link Gf128}'s representation) at a fixed point h: the fast
+ * form of a random linear combination with coefficients h^n, h^(n-1), ..., h. Consistency checks
+ * (KOS, and the WRK engine's) use it to compress n blocks into one; a nonzero combination of n
+ * blocks vanishes for at most n of the 2^128 values of h.
+ *
+ * <p>Multiplication by the fixed h is a GF(2)-linear map, applied with 16 byte-indexed tables of
+ * 256 entries (64 KiB, built in microseconds), so a block costs 16 table look-ups instead of a
+ * carry-less multiplication, which Java cannot do natively. The look-ups are indexed by the data:
+ * this is not constant time with respect to cache timing, acceptable for remote peers.
+ *
+ * <p>An instance is not thread-safe ({@link #evalBits} builds its tables on first use).
+ */
+public final class PolyHash {
+    private final long hLo;
+    private final long hHi;
+    /** mulH[256*b + v] = (v * x^(8b)) * h, two longs per entry. */
+    private final long[] mulH;
+    private long[] mulH128;
+    private long[] bitTables;
+
+    public PolyHash(long hLo, long hHi) {
+        this.hLo = hLo;
+        this.hHi = hHi;
+        this.mulH = table(hLo, hHi);
+    }
+
+    /** A point derived from a 16-byte seed (both parties of a check derive the same h). */
+    public static PolyHash fromSeed(byte[] seed) {
+        Prg prg = Prg.fromSeed(seed);
+        long[] h = new long[2];
+        prg.nextLongs(h, 0, 2);
+        return new PolyHash(h[0], h[1]);
+    }
+
+    public long hLo() {
+        return hLo;
+    }
+
+    public long hHi() {
+        return hHi;
+    }
+
+    /** The table of multiplication by (lo, hi): entry (b, v) is v*x^(8b)*(lo, hi). */
+    private static long[] table(long lo, long hi) {
+        long[] t = new long[16 * 256 * 2];
+        long bLo = lo;
+        long bHi = hi;
+        for (int b = 0; b < 16; b++) {
+            int base = 512 * b;
+            for (int bit = 0; bit < 8; bit++) {
+                // entry for v = 1 << bit is x^(8b+bit) * h
+                int v = 1 << bit;
+                t[base + 2 * v] = bLo;
+                t[base + 2 * v + 1] = bHi;
+                long carry = bHi >> 63; // all ones if x^127 is set
+                bHi = (bHi << 1) | (bLo >>> 63);
+                bLo = (bLo << 1) ^ (carry & 0x87);
+            }
+            for (int v = 3; v < 256; v++) {
+                int low = v & -v;
+                if (low != v) {
+                    t[base + 2 * v] = t[base + 2 * (v ^ low)] ^ t[base + 2 * low];
+                    t[base + 2 * v + 1] = t[base + 2 * (v ^ low) + 1] ^ t[base + 2 * low + 1];
+                }
+            }
+        }
+        return t;
+    }
+
+    /** (lo, hi) times the element of {@code table}, into r[0], r[1]. */
+    private static void mulTable(long[] table, long lo, long hi, long[] r) {
+        long rLo = 0;
+        long rHi = 0;
+        for (int b = 0; b < 8; b++) {
+            int i = 512 * b + 2 * (int) ((lo >>> (8 * b)) & 0xff);
+            rLo ^= table[i];
+            rHi ^= table[i + 1];
+            int j = 512 * (b + 8) + 2 * (int) ((hi >>> (8 * b)) & 0xff);
+            rLo ^= table[j];
+            rHi ^= table[j + 1];
+        }
+        r[0] = rLo;
+        r[1] = rHi;
+    }
+
+    /** out = (lo, hi) * h. */
+    public void mulH(long lo, long hi, long[] out, int outOff) {
+        long[] r = new long[2];
+        mulTable(mulH, lo, hi, r);
+        out[outOff] = r[0];
+        out[outOff + 1] = r[1];
+    }
+
+    /**
+     * {@code out = sum over k < n of v_k * h^(n-k)}, where v_k is the block at long offset
+     * {@code off + 2k}: Horner's rule, one table multiplication per block.
+     */
+    public void eval(long[] v, int off, int n, long[] out, int outOff) {
+        long[] t = mulH;
+        long aLo = 0;
+        long aHi = 0;
+        for (int k = 0; k < n; k++) {
+            long lo = aLo ^ v[off + 2 * k];
+            long hi = aHi ^ v[off + 2 * k + 1];
+            long rLo = 0;
+            long rHi = 0;
+            for (int b = 0; b < 8; b++) {
+                int i = 512 * b + 2 * (int) ((lo >>> (8 * b)) & 0xff);
+                int j = 4096 + 512 * b + 2 * (int) ((hi >>> (8 * b)) & 0xff);
+                rLo ^= t[i] ^ t[j];
+                rHi ^= t[i + 1] ^ t[j + 1];
+            }
+            aLo = rLo;
+            aHi = rHi;
+        }
+        out[outOff] = aLo;
+        out[outOff + 1] = aHi;
+    }
+
+    /**
+     * {@code out = sum over k < n of b_k * h^(n-k)} for the packed bits b (bit k is bit k%64 of
+     * {@code bits[k/64]}): the same combination as {@link #eval} applied to the blocks b_k * 1,
+     * at a cost of 16 look-ups per 128 bits.
+     *
+     * @param n a multiple of 128
+     */
+    public void evalBits(long[] bits, int n, long[] out, int outOff) {
+        if ((n & 127) != 0) {
+            throw new IllegalArgumentException("evalBits needs a multiple of 128 bits, got " + n);
+        }
+        prepareBitTables();
+        long[] r = new long[2];
+        long aLo = 0;
+        long aHi = 0;
+        for (int j = 0; j < n / 128; j++) {
+            // chunk value: sum over r < 128 of b_(128j+r) h^(128-r)
+            long lo = bits[2 * j];
+            long hi = bits[2 * j + 1];
+            long cLo = 0;
+            long cHi = 0;
+            for (int b = 0; b < 8; b++) {
+                int i = 512 * b + 2 * (int) ((lo >>> (8 * b)) & 0xff);
+                int k = 4096 + 512 * b + 2 * (int) ((hi >>> (8 * b)) & 0xff);
+                cLo ^= bitTables[i] ^ bitTables[k];
+                cHi ^= bitTables[i + 1] ^ bitTables[k + 1];
+            }
+            // Horner over chunks with h^128
+            mulTable(mulH128, aLo, aHi, r);
+            aLo = r[0] ^ cLo;
+            aHi = r[1] ^ cHi;
+        }
+        out[outOff] = aLo;
+        out[outOff + 1] = aHi;
+    }
+
+    private void prepareBitTables() {
+        if (bitTables != null) {
+            return;
+        }
+        // powers h^1 .. h^128
+        long[] pow = new long[2 * 129];
+        pow[2] = hLo;
+        pow[3] = hHi;
+        long[] r = new long[2];
+        for (int e = 2; e <= 128; e++) {
+            mulTable(mulH, pow[2 * (e - 1)], pow[2 * (e - 1) + 1], r);
+            pow[2 * e] = r[0];
+            pow[2 * e + 1] = r[1];
+        }
+        long[] t = new long[16 * 256 * 2];
+        for (int b = 0; b < 16; b++) {
+            int base = 512 * b;
+            for (int bit = 0; bit < 8; bit++) {
+                int e = 128 - (8 * b + bit);
+                t[base + 2 * (1 << bit)] = pow[2 * e];
+                t[base + 2 * (1 << bit) + 1] = pow[2 * e + 1];
+            }
+            for (int v = 3; v < 256; v++) {
+                int low = v & -v;
+                if (low != v) {
+                    t[base + 2 * v] = t[base + 2 * (v ^ low)] ^ t[base + 2 * low];
+                    t[base + 2 * v + 1] = t[base + 2 * (v ^ low) + 1] ^ t[base + 2 * low + 1];
+                }
+            }
+        }
+        mulH128 = table(pow[256], pow[257]);
+        bitTables = t;
+    }
+}

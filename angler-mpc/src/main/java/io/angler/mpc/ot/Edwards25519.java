@@ -1,0 +1,564 @@
+package io.angler.mpc.ot;
+
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.add;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.areEqual;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.carry;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.cmov;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.cnegate;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.copy;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.create;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.cswap;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.inv;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.isZero;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.mul;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.normalize;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.one;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.sqr;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.sub;
+import static org.bouncycastle.math.ec.rfc7748.X25519Field.zero;
+
+import io.angler.mpc.crypto.Prg;
+import java.math.BigInteger;
+
+/**
+ * The twisted Edwards curve edwards25519 (-x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19)), on
+ * BouncyCastle's public field arithmetic ({@code X25519Field}), for the base OTs. The JDK has no
+ * public point arithmetic and BouncyCastle's generic {@code ECPoint} is slow.
+ *
+ * <p>Points are in extended coordinates (X:Y:Z:T) with x = X/Z, y = Y/Z, xy = T/Z (Hisil, Wong,
+ * Carter, Dawson 2008). Scalars are 32-byte little-endian integers below 2^255, recoded into 64
+ * signed radix-16 digits; table look-ups scan the whole table, so the operation sequence does not
+ * depend on secret scalars. The wire format is the affine pair (x, y), 64 bytes, each coordinate
+ * canonical: decoding needs no square root, only a check of the curve equation.
+ *
+ * <p>The curve has cofactor 8. Callers keep small-order components from mattering by using
+ * scalars that are multiples of 8 ({@link #randomScalar}) and by checking received points with
+ * {@link #isInPrimeOrderSubgroup} where a point must not carry torsion.
+ *
+ * <p>Bounds: BouncyCastle's {@code mul}/{@code sqr} accept inputs that are the sum or difference of
+ * at most two reduced values; longer chains are {@code carry}-ed first.
+ *
+ * <p>An instance holds scratch space: one per thread.
+ */
+final class Edwards25519 {
+    static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    /** The prime order of the base point. */
+    static final BigInteger ORDER = BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+    static final int POINT_BYTES = 64;
+    static final int SCALAR_BYTES = 32;
+
+    private static final int[] D2;
+    private static final int[] BASE_X;
+    private static final int[] BASE_Y;
+    private static final byte[] ORDER_BYTES;
+    private static volatile FixedBase baseTable;
+
+    static {
+        BigInteger d = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
+        D2 = fe(d.shiftLeft(1).mod(P));
+        BigInteger y = BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(P)).mod(P);
+        BigInteger y2 = y.multiply(y).mod(P);
+        BigInteger u = y2.subtract(BigInteger.ONE).multiply(d.multiply(y2).add(BigInteger.ONE).modInverse(P)).mod(P);
+        BigInteger x = sqrt(u);
+        if (x.testBit(0)) {
+            x = P.subtract(x); // RFC 8032: the base point's x is even
+        }
+        BASE_X = fe(x);
+        BASE_Y = fe(y);
+        ORDER_BYTES = littleEndian(ORDER);
+    }
+
+    /** A point in extended coordinates. */
+    static final class Point {
+        final int[] x = create();
+        final int[] y = create();
+        final int[] z = create();
+        final int[] t = create();
+
+        void setIdentity() {
+            zero(x);
+            one(y);
+            one(z);
+            zero(t);
+        }
+
+        void set(Point p) {
+            copy(p.x, 0, x, 0);
+            copy(p.y, 0, y, 0);
+            copy(p.z, 0, z, 0);
+            copy(p.t, 0, t, 0);
+        }
+    }
+
+    /** A point prepared for addition: (Y+X, Y-X, 2Z, 2dT). */
+    static final class Cached {
+        final int[] ypx = create();
+        final int[] ymx = create();
+        final int[] z2 = create();
+        final int[] t2d = create();
+
+        void setIdentity() {
+            one(ypx);
+            one(ymx);
+            zero(z2);
+            z2[0] = 2;
+            zero(t2d);
+        }
+    }
+
+    /** An affine point prepared for mixed addition: (y+x, y-x, 2dxy). */
+    static final class Precomp {
+        final int[] ypx = create();
+        final int[] ymx = create();
+        final int[] xy2d = create();
+
+        void setIdentity() {
+            one(ypx);
+            one(ymx);
+            zero(xy2d);
+        }
+    }
+
+    /** A table of (j+1) * 256^i * P for i < 32, j < 8: scalar multiplication of one point by many scalars. */
+    static final class FixedBase {
+        final Precomp[] entries = new Precomp[32 * 8];
+    }
+
+    private final int[] ta = create();
+    private final int[] tb = create();
+    private final int[] tc = create();
+    private final int[] td = create();
+    private final int[] te = create();
+    private final int[] tf = create();
+    private final int[] tg = create();
+    private final int[] th = create();
+    private final Cached cachedTmp = new Cached();
+    private final Precomp precompTmp = new Precomp();
+    private final byte[] digits = new byte[64];
+
+    // ---- field helpers ----
+
+    private static int[] fe(BigInteger v) {
+        int[] r = create();
+        X25519FieldCodec.decode(littleEndian(v), 0, r);
+        return r;
+    }
+
+    private static byte[] littleEndian(BigInteger v) {
+        byte[] be = v.toByteArray();
+        byte[] le = new byte[32];
+        for (int i = 0; i < 32 && i < be.length; i++) {
+            le[i] = be[be.length - 1 - i];
+        }
+        return le;
+    }
+
+    private static BigInteger sqrt(BigInteger u) {
+        BigInteger r = u.modPow(P.add(BigInteger.valueOf(3)).shiftRight(3), P);
+        if (!r.multiply(r).mod(P).equals(u)) {
+            r = r.multiply(BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P)).mod(P);
+        }
+        return r;
+    }
+
+    // ---- group operations ----
+
+    /** r = 2p; {@code withT} computes r.t too (needed only if an addition follows). r may be p. */
+    void dbl(Point p, Point r, boolean withT) {
+        sqr(p.x, ta);                 // A = X^2
+        sqr(p.y, tb);                 // B = Y^2
+        sqr(p.z, tc);
+        add(tc, tc, tc);              // C = 2 Z^2
+        add(p.x, p.y, td);
+        sqr(td, td);                  // (X+Y)^2
+        add(ta, tb, th);              // H = A + B
+        sub(th, td, te);
+        carry(te);                    // E' = H - (X+Y)^2
+        sub(ta, tb, tg);              // G' = A - B
+        add(tc, tg, tf);
+        carry(tf);                    // F' = C + G'
+        mul(te, tf, r.x);
+        mul(tg, th, r.y);
+        mul(tf, tg, r.z);
+        if (withT) {
+            mul(te, th, r.t);
+        }
+    }
+
+    /** r = p + q (or p - q when {@code negate}); r may be p. */
+    void addCached(Point p, Cached q, Point r, boolean withT) {
+        add(p.y, p.x, tb);
+        sub(p.y, p.x, ta);
+        mul(ta, q.ymx, ta);           // A = (Y1-X1)(Y2-X2)
+        mul(tb, q.ypx, tb);           // B = (Y1+X1)(Y2+X2)
+        mul(p.t, q.t2d, tc);          // C = T1 2d T2
+        mul(p.z, q.z2, td);           // D = Z1 2 Z2
+        finishAdd(r, withT);
+    }
+
+    /** r = p + q for an affine q; r may be p. */
+    void addPrecomp(Point p, Precomp q, Point r, boolean withT) {
+        add(p.y, p.x, tb);
+        sub(p.y, p.x, ta);
+        mul(ta, q.ymx, ta);
+        mul(tb, q.ypx, tb);
+        mul(p.t, q.xy2d, tc);
+        add(p.z, p.z, td);            // D = 2 Z1 (Z2 = 1)
+        finishAdd(r, withT);
+    }
+
+    private void finishAdd(Point r, boolean withT) {
+        sub(tb, ta, te);              // E = B - A
+        sub(td, tc, tf);              // F = D - C
+        add(td, tc, tg);              // G = D + C
+        add(tb, ta, th);              // H = B + A
+        mul(te, tf, r.x);
+        mul(tg, th, r.y);
+        mul(tf, tg, r.z);
+        if (withT) {
+            mul(te, th, r.t);
+        }
+    }
+
+    void toCached(Point p, Cached r) {
+        add(p.y, p.x, r.ypx);
+        carry(r.ypx);
+        sub(p.y, p.x, r.ymx);
+        carry(r.ymx);
+        add(p.z, p.z, r.z2);
+        carry(r.z2);
+        mul(p.t, D2, r.t2d);
+    }
+
+    /** dst = src when mask is all ones, unchanged when it is 0 (constant time). */
+    static void cmovPoint(int mask, Point src, Point dst) {
+        cmov(mask, src.x, 0, dst.x, 0);
+        cmov(mask, src.y, 0, dst.y, 0);
+        cmov(mask, src.z, 0, dst.z, 0);
+        cmov(mask, src.t, 0, dst.t, 0);
+    }
+
+    /** Negates a cached point in place when {@code negate} is 1 (constant time). */
+    static void cnegateCached(int negate, Cached c) {
+        cswap(negate, c.ypx, c.ymx);
+        cnegate(negate, c.t2d);
+    }
+
+    private static void cnegatePrecomp(int negate, Precomp c) {
+        cswap(negate, c.ypx, c.ymx);
+        cnegate(negate, c.xy2d);
+    }
+
+    /** All-ones if a == b, else 0, without branching. */
+    private static int eqMask(int a, int b) {
+        int d = a ^ b;
+        return ((d | -d) >> 31) ^ -1;
+    }
+
+    // ---- scalars ----
+
+    /**
+     * A secret scalar s = 8r with r uniform in [0, 2^252): a multiple of the cofactor, so s times any
+     * curve point lies in the prime-order subgroup; s mod the group order is within 2^-127 of uniform.
+     */
+    static byte[] randomScalar(Prg prg) {
+        byte[] r = prg.nextBytes(SCALAR_BYTES);
+        r[31] &= 0x0f;
+        int carryBits = 0;
+        for (int i = 0; i < SCALAR_BYTES; i++) {
+            int v = r[i] & 0xff;
+            r[i] = (byte) ((v << 3) | carryBits);
+            carryBits = v >>> 5;
+        }
+        return r;
+    }
+
+    /** Signed radix-16 digits of a scalar below 2^255: s = sum e[i] 16^i with e[i] in [-8, 8]. */
+    private void recode(byte[] scalar) {
+        if ((scalar[31] & 0x80) != 0) {
+            throw new IllegalArgumentException("scalar must be below 2^255");
+        }
+        for (int i = 0; i < 32; i++) {
+            digits[2 * i] = (byte) (scalar[i] & 15);
+            digits[2 * i + 1] = (byte) ((scalar[i] >>> 4) & 15);
+        }
+        int c = 0;
+        for (int i = 0; i < 63; i++) {
+            digits[i] += c;
+            c = (digits[i] + 8) >> 4;
+            digits[i] -= c << 4;
+        }
+        digits[63] += c;
+    }
+
+    // ---- scalar multiplication ----
+
+    /** r = scalar * p for any point p (scalar below 2^255); constant-time in the scalar. */
+    void scalarMult(byte[] scalar, Point p, Point r) {
+        Cached[] table = new Cached[9];
+        Point acc = new Point();
+        table[1] = new Cached();
+        toCached(p, table[1]);
+        acc.set(p);
+        for (int j = 2; j <= 8; j++) {
+            if (j == 2) {
+                dbl(p, acc, true);
+            } else {
+                addCached(acc, table[1], acc, true);
+            }
+            table[j] = new Cached();
+            toCached(acc, table[j]);
+        }
+        recode(scalar);
+        r.setIdentity();
+        for (int i = 63; i >= 0; i--) {
+            if (i != 63) {
+                dbl(r, r, false);
+                dbl(r, r, false);
+                dbl(r, r, false);
+                dbl(r, r, true);
+            }
+            selectCached(table, digits[i], cachedTmp);
+            addCached(r, cachedTmp, r, true);
+        }
+    }
+
+    private static void selectCached(Cached[] table, int digit, Cached out) {
+        int sign = (digit >>> 31) & 1;
+        int abs = (digit ^ -sign) + sign;
+        out.setIdentity();
+        for (int j = 1; j <= 8; j++) {
+            int m = eqMask(abs, j);
+            cmov(m, table[j].ypx, 0, out.ypx, 0);
+            cmov(m, table[j].ymx, 0, out.ymx, 0);
+            cmov(m, table[j].z2, 0, out.z2, 0);
+            cmov(m, table[j].t2d, 0, out.t2d, 0);
+        }
+        cnegateCached(sign, out);
+    }
+
+    /** The table for multiplying {@code p} by many scalars with {@link #mulFixed}. */
+    FixedBase precompute(Point p) {
+        Point[] pts = new Point[32 * 8];
+        Point q = new Point();
+        q.set(p);
+        Cached qc = new Cached();
+        for (int i = 0; i < 32; i++) {
+            toCached(q, qc);
+            Point m = new Point();
+            m.set(q);
+            pts[8 * i] = m;
+            for (int j = 1; j < 8; j++) {
+                Point next = new Point();
+                addCached(pts[8 * i + j - 1], qc, next, true);
+                pts[8 * i + j] = next;
+            }
+            if (i < 31) {
+                for (int k = 0; k < 8; k++) {
+                    dbl(q, q, k == 7);
+                }
+            }
+        }
+        int[][] xs = new int[pts.length][];
+        int[][] ys = new int[pts.length][];
+        toAffine(pts, pts.length, xs, ys);
+        FixedBase table = new FixedBase();
+        for (int k = 0; k < pts.length; k++) {
+            Precomp e = new Precomp();
+            add(ys[k], xs[k], e.ypx);
+            carry(e.ypx);
+            sub(ys[k], xs[k], e.ymx);
+            carry(e.ymx);
+            mul(xs[k], ys[k], e.xy2d);
+            mul(e.xy2d, D2, e.xy2d);
+            table.entries[k] = e;
+        }
+        return table;
+    }
+
+    /** r = scalar * P where {@code table} was computed for P; constant-time in the scalar. */
+    void mulFixed(FixedBase table, byte[] scalar, Point r) {
+        recode(scalar);
+        r.setIdentity();
+        for (int i = 1; i < 64; i += 2) {
+            selectPrecomp(table, i >>> 1, digits[i], precompTmp);
+            addPrecomp(r, precompTmp, r, true);
+        }
+        dbl(r, r, false);
+        dbl(r, r, false);
+        dbl(r, r, false);
+        dbl(r, r, true);
+        for (int i = 0; i < 64; i += 2) {
+            selectPrecomp(table, i >>> 1, digits[i], precompTmp);
+            addPrecomp(r, precompTmp, r, true);
+        }
+    }
+
+    private static void selectPrecomp(FixedBase table, int row, int digit, Precomp out) {
+        int sign = (digit >>> 31) & 1;
+        int abs = (digit ^ -sign) + sign;
+        out.setIdentity();
+        for (int j = 1; j <= 8; j++) {
+            int m = eqMask(abs, j);
+            Precomp e = table.entries[8 * row + j - 1];
+            cmov(m, e.ypx, 0, out.ypx, 0);
+            cmov(m, e.ymx, 0, out.ymx, 0);
+            cmov(m, e.xy2d, 0, out.xy2d, 0);
+        }
+        cnegatePrecomp(sign, out);
+    }
+
+    /** r = scalar * G for the standard base point G. */
+    void mulBase(byte[] scalar, Point r) {
+        mulFixed(baseTable(), scalar, r);
+    }
+
+    private FixedBase baseTable() {
+        FixedBase t = baseTable;
+        if (t == null) {
+            synchronized (Edwards25519.class) {
+                t = baseTable;
+                if (t == null) {
+                    t = precompute(base());
+                    baseTable = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    static Point base() {
+        Point g = new Point();
+        copy(BASE_X, 0, g.x, 0);
+        copy(BASE_Y, 0, g.y, 0);
+        one(g.z);
+        mul(g.x, g.y, g.t);
+        return g;
+    }
+
+    // ---- checks, affine form, encoding ----
+
+    boolean isIdentity(Point p) {
+        copy(p.x, 0, ta, 0);
+        normalize(ta);
+        sub(p.y, p.z, tb);
+        normalize(tb);
+        return (isZero(ta) & isZero(tb)) != 0;
+    }
+
+    /** Whether p has order exactly the prime group order (public points only: not constant time). */
+    boolean isInPrimeOrderSubgroup(Point p) {
+        if (isIdentity(p)) {
+            return false;
+        }
+        Point q = new Point();
+        scalarMult(ORDER_BYTES, p, q);
+        return isIdentity(q);
+    }
+
+    /**
+     * Affine coordinates of the first {@code n} points, with one field inversion for all
+     * (Montgomery's trick); xs[i] and ys[i] are reduced to canonical form.
+     */
+    void toAffine(Point[] pts, int n, int[][] xs, int[][] ys) {
+        int[][] prefix = new int[n][];
+        int[] acc = create();
+        one(acc);
+        for (int i = 0; i < n; i++) {
+            mul(acc, pts[i].z, acc);
+            prefix[i] = acc.clone();
+        }
+        int[] invAcc = create();
+        inv(acc, invAcc);
+        int[] zi = create();
+        for (int i = n - 1; i >= 0; i--) {
+            if (i > 0) {
+                mul(invAcc, prefix[i - 1], zi);      // 1/z_i
+                mul(invAcc, pts[i].z, invAcc);      // 1/(z_0 ... z_{i-1})
+            } else {
+                copy(invAcc, 0, zi, 0);
+            }
+            int[] x = create();
+            int[] y = create();
+            mul(pts[i].x, zi, x);
+            mul(pts[i].y, zi, y);
+            normalize(x);
+            normalize(y);
+            xs[i] = x;
+            ys[i] = y;
+        }
+    }
+
+    /** Writes the canonical affine encoding (x then y, 32 bytes little-endian each) of {@code n} points. */
+    void encode(Point[] pts, int n, byte[] out, int off) {
+        int[][] xs = new int[n][];
+        int[][] ys = new int[n][];
+        toAffine(pts, n, xs, ys);
+        for (int i = 0; i < n; i++) {
+            X25519FieldCodec.encode(xs[i], out, off + POINT_BYTES * i);
+            X25519FieldCodec.encode(ys[i], out, off + POINT_BYTES * i + 32);
+        }
+    }
+
+    byte[] encode(Point p) {
+        byte[] out = new byte[POINT_BYTES];
+        encode(new Point[] {p}, 1, out, 0);
+        return out;
+    }
+
+    /**
+     * Decodes an affine point, or returns null if either coordinate is not canonical (at least p,
+     * or bit 255 set) or the point is not on the curve.
+     */
+    Point decode(byte[] in, int off) {
+        if (!canonical(in, off) || !canonical(in, off + 32)) {
+            return null;
+        }
+        Point p = new Point();
+        X25519FieldCodec.decode(in, off, p.x);
+        X25519FieldCodec.decode(in, off + 32, p.y);
+        one(p.z);
+        // -x^2 + y^2 == 1 + d x^2 y^2, with D2 = 2d: compare 2(y^2 - x^2) with 2 + 2d x^2 y^2
+        sqr(p.x, ta);
+        sqr(p.y, tb);
+        sub(tb, ta, tc);
+        add(tc, tc, tc);
+        mul(ta, tb, td);
+        mul(td, D2, td);
+        td[0] += 2;
+        normalize(tc);
+        normalize(td);
+        if (areEqual(tc, td) == 0) {
+            return null;
+        }
+        mul(p.x, p.y, p.t);
+        return p;
+    }
+
+    /** Whether 32 little-endian bytes are a value below 2^255 - 19. */
+    private static boolean canonical(byte[] b, int off) {
+        if ((b[off + 31] & 0x80) != 0) {
+            return false;
+        }
+        if ((b[off + 31] & 0xff) != 0x7f) {
+            return true;
+        }
+        for (int i = 30; i >= 1; i--) {
+            if ((b[off + i] & 0xff) != 0xff) {
+                return true;
+            }
+        }
+        return (b[off] & 0xff) < 0xed;
+    }
+
+    /** BouncyCastle's codec, named apart from this class's own encode/decode. */
+    private static final class X25519FieldCodec {
+        static void encode(int[] x, byte[] out, int off) {
+            org.bouncycastle.math.ec.rfc7748.X25519Field.encode(x, out, off);
+        }
+
+        static void decode(byte[] in, int off, int[] x) {
+            org.bouncycastle.math.ec.rfc7748.X25519Field.decode(in, off, x);
+        }
+    }
+}
