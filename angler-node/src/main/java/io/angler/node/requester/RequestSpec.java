@@ -89,6 +89,12 @@ public record RequestSpec(ResourceUnit unit, long units, Geohash location, Place
         }
     }
 
+    /** The same request with another number of attempts. */
+    public RequestSpec withAttempts(int attempts) {
+        return new RequestSpec(unit, units, location, mode, maxProviders, maxPrice, budget, maxParties, search, leaseLength,
+                clientCertificate, outputDir, sessionTimeout, attempts);
+    }
+
     /**
      * The requester's input to a session of {@code providers} providers: the units and, in split
      * mode, the provider limit, which cannot exceed the session's providers (fewer providers than

@@ -35,9 +35,10 @@ public final class LoopbackPool implements AutoCloseable {
     public static final String UNIT = "cpu=200m,memory=128Mi";
     public static final Geohash LOCATION = Geohash.of("dn5bpsbw");
 
+    /** The ideal functionality playing the placement, or null when the real MPC runs. */
     public final IdealMpc mpc;
     private final Path dir;
-    private final Map<String, ProviderNode> providers = new LinkedHashMap<>();
+    private final Map<String, ProviderNode> providers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ProviderConfig> configs = new LinkedHashMap<>();
     private final List<Requester> requesters = new ArrayList<>();
     /** The control and MPC ports each provider last ran on, so a restart keeps its address. */
@@ -46,6 +47,15 @@ public final class LoopbackPool implements AutoCloseable {
     public LoopbackPool(Path dir, IdealMpc mpc) {
         this.dir = dir;
         this.mpc = mpc;
+    }
+
+    /** A pool whose sessions run the real placement under MPC (the WRK engine over TLS). */
+    public static LoopbackPool underMpc(Path dir) {
+        return new LoopbackPool(dir, null);
+    }
+
+    private java.util.function.Function<io.angler.mpc.net.MpcListener, io.angler.node.provider.SessionRunner> providerRunners() {
+        return mpc != null ? listener -> mpc.providerRunner() : io.angler.node.mpc.MpcPlacementRunner::new;
     }
 
     /** A provider's configuration: one offer "small" of {@link #UNIT} at {@link #LOCATION}. */
@@ -77,10 +87,21 @@ public final class LoopbackPool implements AutoCloseable {
     }
 
     public ProviderNode start(ProviderConfig c, String name) {
+        return start(c, name, providerRunners());
+    }
+
+    /** Starts a provider whose side of the placement runs as {@code runners} makes it (a misbehaving one). */
+    public ProviderNode start(String name, long quantity, String price,
+                              java.util.function.Function<io.angler.mpc.net.MpcListener, io.angler.node.provider.SessionRunner> runners) {
+        return start(configs.computeIfAbsent(name, n -> config(n, quantity, price, "")), name, runners);
+    }
+
+    private ProviderNode start(ProviderConfig c, String name,
+                               java.util.function.Function<io.angler.mpc.net.MpcListener, io.angler.node.provider.SessionRunner> runners) {
         configs.put(name, c);
         ManifestProvisioner prov = new ManifestProvisioner(c.provisioner().directory(),
                 new NamespaceManifests(c.provisioner().egress()), null);
-        ProviderNode node = ProviderNode.start(c, prov, null, listener -> mpc.providerRunner(), Clock.systemUTC());
+        ProviderNode node = ProviderNode.start(c, prov, null, runners, Clock.systemUTC());
         providers.put(name, node);
         return node;
     }
@@ -140,13 +161,18 @@ public final class LoopbackPool implements AutoCloseable {
     }
 
     public Requester requester(String name) {
-        return requester(name, mpc.requesterRunner());
+        return mpc != null ? requester(name, mpc.requesterRunner()) : start(name, io.angler.node.mpc.MpcPlacementRunner::new);
     }
 
     public Requester requester(String name, io.angler.node.requester.RequesterRunner runner) {
+        return start(name, listener -> runner);
+    }
+
+    private Requester start(String name,
+                            java.util.function.Function<io.angler.mpc.net.MpcListener, io.angler.node.requester.RequesterRunner> runners) {
         RequesterSettings s = new RequesterSettings(dir.resolve(name), new HostPort("127.0.0.1", 0), null,
                 RuntimeModel.loadDefault(), Duration.ofSeconds(10));
-        Requester r = Requester.start(s, listener -> runner, Clock.systemUTC());
+        Requester r = Requester.start(s, runners, Clock.systemUTC());
         requesters.add(r);
         return r;
     }
