@@ -8,9 +8,6 @@ import io.angler.dht.DhtNode;
 import io.angler.node.config.DhtSettings;
 import io.angler.node.config.HostPort;
 import io.angler.node.config.OfferConfig;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +56,7 @@ final class OfferAnnouncer implements AutoCloseable {
      * @throws DhtException if the DHT node cannot start (address in use, data directory locked)
      */
     static OfferAnnouncer start(DhtSettings settings, Path dataDir, List<OfferConfig> offers, int controlPort) {
-        InetSocketAddress bind = bindAddress(settings);
+        InetSocketAddress bind = settings.bindAddress();
         List<InetSocketAddress> bootstrap = new ArrayList<>();
         for (HostPort b : settings.bootstrap()) {
             bootstrap.add(b.toAddress());
@@ -77,38 +74,6 @@ final class OfferAnnouncer implements AutoCloseable {
         }
         a.worker.start();
         return a;
-    }
-
-    /**
-     * The UDP address to bind: the configured one, or for a wildcard host the local address this
-     * host sends from towards the first bootstrap node (the address the pool will see).
-     */
-    static InetSocketAddress bindAddress(DhtSettings settings) {
-        HostPort listen = settings.listen();
-        if (!isWildcard(listen.host())) {
-            return listen.resolve();
-        }
-        for (HostPort b : settings.bootstrap()) {
-            InetSocketAddress target = new InetSocketAddress(b.host(), b.port());
-            if (target.isUnresolved()) {
-                continue;
-            }
-            try (DatagramSocket probe = new DatagramSocket()) {
-                probe.connect(target); // no packet is sent: this only asks the kernel for a route
-                InetAddress local = probe.getLocalAddress();
-                if (local != null && !local.isAnyLocalAddress()) {
-                    return new InetSocketAddress(local, listen.port());
-                }
-            } catch (IOException e) {
-                log.debug("no route to bootstrap node {}: {}", b, e.getMessage());
-            }
-        }
-        throw new IllegalArgumentException("node.dht.listen is " + listen + ", and no bootstrap node resolves to a"
-                + " route from which this host's address could be taken; give the address other nodes reach this node at");
-    }
-
-    private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     /** The UDP endpoint of this provider's DHT node. */
