@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             ProviderCommand.class,
             RequestCommand.class,
             LeaseCommand.class,
+            DhtCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

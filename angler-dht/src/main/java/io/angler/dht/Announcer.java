@@ -68,7 +68,8 @@ public final class Announcer implements AutoCloseable {
      * Announces {@code keys} for {@code offerName} now and at every re-announce from then on,
      * replacing the keys announced before under that name.
      *
-     * @return completes when this first round has ended; fails if a key was stored at no node
+     * @return completes when the first announce has ended (it runs two rounds, see below); fails if
+     *     a key was stored at no node
      */
     public CompletableFuture<Void> announce(String offerName, List<PoolKey> keys) {
         if (offerName == null || offerName.isBlank() || offerName.length() > 253) {
@@ -89,7 +90,10 @@ public final class Announcer implements AutoCloseable {
             }
             offers.put(offerName, copy);
         }
-        return announceRound(copy).thenAccept(results -> {
+        // Twice: the first traversals teach this node's routing table the nodes around each key, the
+        // second stores at the nodes that are really the closest. With a single round, a 200-node
+        // benchmark missed a provider in 1-3% of lookups until the next re-announce.
+        return announceRound(copy).thenCompose(first -> announceRound(copy)).thenAccept(results -> {
             for (int i = 0; i < results.size(); i++) {
                 Traversals.Traversal t = results.get(i);
                 if (t.storedAt() == 0) {

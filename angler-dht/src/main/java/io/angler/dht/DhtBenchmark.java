@@ -208,8 +208,14 @@ public final class DhtBenchmark {
                     millis[i] = lookup.elapsed().toNanos() / 1e6;
                     messages += lookup.messages();
                     responses += lookup.responses();
-                    if (lookup.complete() && new HashSet<>(lookup.providers()).containsAll(expected.get(key))) {
+                    Set<InetSocketAddress> missing = new HashSet<>(expected.get(key));
+                    lookup.providers().forEach(missing::remove);
+                    if (lookup.complete() && missing.isEmpty()) {
                         found++;
+                    } else {
+                        progress.accept("lookup " + (i + 1) + " of " + key.cell() + " from " + from.endpoint().getPort()
+                                + " missed " + missing.size() + " of " + expected.get(key).size() + " providers"
+                                + (lookup.complete() ? "" : " (timed out)") + " after " + lookup.messages() + " queries");
                     }
                     if ((i + 1) % lookupStep == 0) {
                         progress.accept((i + 1) + " of " + o.lookups() + " lookups done");

@@ -1,8 +1,10 @@
 package io.angler.dht;
 
+import io.angler.core.pool.PoolKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +65,6 @@ public final class DhtNode implements AutoCloseable {
     private static final Duration STATE_SAVE_INTERVAL = Duration.ofMinutes(5);
     private static final Duration STALE_OPERATION = Duration.ofMinutes(2);
     private static final long ALERT_WAIT_MILLIS = 50;
-    /** See {@link Traversals#endQuietLookups}: log lines of one event arrive within microseconds. */
-    private static final Duration QUIET = Duration.ofMillis(50);
     /** A provider's DHT traffic is small; the default 8 kB/s would throttle a busy pool node. */
     private static final int UPLOAD_RATE_LIMIT = 1 << 20;
     /**
@@ -72,9 +72,14 @@ public final class DhtNode implements AutoCloseable {
      * may share an address (here, all of them), so the limit is per pool rather than per host.
      */
     private static final int BLOCK_RATE_LIMIT = 10_000;
-    /** Forget a node after this many failed queries (default 20) so a dead node leaves tables sooner. */
-    private static final int MAX_FAIL_COUNT = 3;
     private static final int ALERT_QUEUE_SIZE = 20_000;
+    /**
+     * Forget a node after this many failed queries (libtorrent's default is 20). A node that left
+     * costs every lookup that meets it a 1 s timeout, so it should leave routing tables soon; too
+     * low a count lets a burst of lost packets empty a young table.
+     */
+    private static final int MAX_FAIL_COUNT = 5;
+    private static final SecureRandom REFRESH_RANDOM = new SecureRandom();
 
     private final DhtConfig config;
     /** The bootstrap nodes, resolved. */
@@ -178,24 +183,36 @@ public final class DhtNode implements AutoCloseable {
 
     /**
      * Waits until the node has joined the pool: its bootstrap lookup ended and it knows at least
-     * one other node. A node that still knows no other node when {@code timeout} ends fails.
+     * one other node. If the lookup ended knowing no node (a lost packet is enough), the bootstrap
+     * nodes are asked again until {@code timeout}.
      *
-     * @throws DhtException naming the bootstrap nodes if none answered
+     * @throws DhtException naming the bootstrap nodes if none answered within {@code timeout}
      */
     public void awaitBootstrap(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long nextRejoin = 0;
         while (true) {
             boolean done = bootstrapped.isDone();
             int known = knownNodes();
-            if (done || System.nanoTime() >= deadline) {
+            long now = System.nanoTime();
+            if (known > 0 && done) {
+                return;
+            }
+            if (now >= deadline) {
                 if (known == 0) {
-                    throw new DhtException(noRoutingTable() + (done ? "" : " (waited " + timeout.toMillis() + " ms)"));
+                    throw new DhtException(noRoutingTable() + " (waited " + timeout.toMillis() + " ms)");
                 }
                 return;
             }
+            if (done && now >= nextRejoin) {
+                rejoin();
+                nextRejoin = now + Duration.ofMillis(500).toNanos();
+            }
             try {
-                bootstrapped.get(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                        TimeUnit.MILLISECONDS);
+                bootstrapped.get(Math.min(20, Math.max(1, (deadline - now) / 1_000_000)), TimeUnit.MILLISECONDS);
+                if (done) {
+                    Thread.sleep(20);
+                }
             } catch (TimeoutException | ExecutionException e) {
                 // Checked again at the top of the loop.
             } catch (InterruptedException e) {
@@ -221,15 +238,27 @@ public final class DhtNode implements AutoCloseable {
     }
 
     /**
-     * Looks up this node's own ID without waiting for the result: the Kademlia join step, which
-     * fills the routing table with the nodes nearest this one. Worth doing once more after many
-     * nodes joined together, since the first ones joined an almost empty network.
+     * Refreshes the routing table without waiting for the result: looks up this node's own ID (the
+     * Kademlia join step) and a random ID under each coarser cell of its location (precisions 3
+     * to one less than its ID's), which fills the buckets where the pool keys of its area lie.
+     * Worth doing once after many nodes joined together: the first ones joined an almost empty
+     * network, and libtorrent returns only nodes it has heard from, so a young network answers
+     * lookups from partial tables.
      */
     public void refresh() {
         synchronized (lock) {
             ensureOpen();
-            if (session.is_dht_running()) {
-                session.dht_get_peers(sha1(nodeId));
+            if (!session.is_dht_running()) {
+                return;
+            }
+            session.dht_get_peers(sha1(nodeId));
+            for (int p = Math.min(3, config.idPrecision() - 1); p < config.idPrecision(); p++) {
+                if (p < 1) {
+                    continue;
+                }
+                byte[] random = new byte[nodeId.length];
+                REFRESH_RANDOM.nextBytes(random);
+                session.dht_get_peers(sha1(PoolKey.overlay(random, config.location().prefix(p))));
             }
         }
     }
@@ -384,7 +413,7 @@ public final class DhtNode implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     handle(alerts.get(i));
                 }
-                traversals.endQuietLookups(QUIET);
+                traversals.endSilentLookups();
                 long now = System.nanoTime();
                 if (now > nextPurge) {
                     traversals.purge(STALE_OPERATION);
@@ -410,6 +439,8 @@ public final class DhtNode implements AutoCloseable {
                 traversals.onTraversalLog(l.log_message());
             } else if (module == dht_log_alert.dht_module_t.node) {
                 traversals.onNodeLog(l.log_message());
+            } else if (module == dht_log_alert.dht_module_t.rpc_manager) {
+                traversals.onRpcLog(l.log_message());
             }
         } else if (type == dht_get_peers_reply_alert.alert_type) {
             dht_get_peers_reply_alert r = alert.cast_to_dht_get_peers_reply_alert(a);
@@ -444,9 +475,13 @@ public final class DhtNode implements AutoCloseable {
      * libtorrent itself only retries router nodes, which we do not use.
      */
     private void rejoinIfAlone() {
-        if (bootstrap.isEmpty() || !bootstrapped.isDone() || knownNodes() > 0) {
-            return;
+        if (!bootstrap.isEmpty() && bootstrapped.isDone() && knownNodes() == 0) {
+            rejoin();
         }
+    }
+
+    /** Pings the bootstrap nodes; each that answers enters the routing table. */
+    private void rejoin() {
         synchronized (lock) {
             if (closed) {
                 return;

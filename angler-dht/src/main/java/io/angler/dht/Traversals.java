@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -53,10 +52,9 @@ final class Traversals {
         final long startNanos = System.nanoTime();
         final CompletableFuture<Traversal> done = new CompletableFuture<>();
         final Set<InetSocketAddress> peers = new LinkedHashSet<>();
-        /** Nodes whose query passed libtorrent's 1 s short timeout or failed outright. */
-        final Set<String> unanswered = new HashSet<>();
         long id = -1;
         long lastEventNanos = startNanos;
+        int maxRttMillis;
         int invokes;
         int responses;
         int timeouts;
@@ -149,11 +147,8 @@ final class Traversals {
             op.invokes++;
         } else if (rest.startsWith("RESPONSE")) {
             op.responses++;
-        } else if (rest.startsWith("1ST_TIMEOUT")) {
-            op.unanswered.add(field(rest, "id"));
         } else if (rest.startsWith("TIMEOUT")) {
             op.timeouts++;
-            op.unanswered.add(field(rest, "id"));
         } else if (rest.startsWith("COMPLETED")) {
             running.remove(id);
             inFlight--;
@@ -164,19 +159,19 @@ final class Traversals {
     /**
      * Ends lookups that only wait for dead nodes. libtorrent ends a traversal once each of the k
      * closest nodes has answered or failed, and a query fails for good only after 15 s (a constant
-     * in its rpc_manager), so one stopped node among the closest holds a lookup for 15 s. After
-     * its 1 s short timeout libtorrent already queries further nodes in its place; when every
-     * query sent has been answered or passed that short timeout, and the traversal has been quiet
-     * for {@code quiet}, the answer is complete: nothing more is coming but the final timeouts.
-     * Announces cannot be ended this way (libtorrent sends announce_peer only at the very end).
+     * in its rpc_manager), so one stopped node among the closest holds a lookup for 15 s. A
+     * traversal that has had answers and then stays silent for several round trips has nothing
+     * more coming from live nodes: its answer is complete. The silence waited for is four times
+     * the slowest round trip the traversal saw plus 100 ms, between {@link #MIN_SILENCE} and
+     * {@link #MAX_SILENCE} (a little over libtorrent's 1 s short timeout, after which it would
+     * query other nodes in place of the silent ones). Announces cannot be ended this way
+     * (libtorrent sends announce_peer only at the very end).
      */
-    synchronized void endQuietLookups(Duration quiet) {
+    synchronized void endSilentLookups() {
         long now = System.nanoTime();
         for (Iterator<Op> it = running.values().iterator(); it.hasNext(); ) {
             Op op = it.next();
-            if (op.kind == Kind.LOOKUP && !op.unanswered.isEmpty() && op.invokes > 0
-                    && op.responses + op.unanswered.size() >= op.invokes
-                    && now - op.lastEventNanos >= quiet.toNanos()) {
+            if (op.kind == Kind.LOOKUP && op.responses > 0 && now - op.lastEventNanos >= silence(op).toNanos()) {
                 it.remove();
                 inFlight--;
                 op.done.complete(op.result(true));
@@ -184,15 +179,32 @@ final class Traversals {
         }
     }
 
-    /** The word after {@code "name: "} in a log line, or "" if absent. */
-    private static String field(String line, String name) {
-        int at = line.indexOf(" " + name + ": ");
-        if (at < 0) {
-            return "";
+    static final Duration MIN_SILENCE = Duration.ofMillis(200);
+    static final Duration MAX_SILENCE = Duration.ofMillis(1200);
+
+    static Duration silence(Op op) {
+        Duration d = Duration.ofMillis(4L * op.maxRttMillis + 100);
+        return d.compareTo(MIN_SILENCE) < 0 ? MIN_SILENCE : d.compareTo(MAX_SILENCE) > 0 ? MAX_SILENCE : d;
+    }
+
+    /** A line of the DHT log's rpc_manager module; round-trip times set a lookup's silence. */
+    synchronized void onRpcLog(String line) {
+        int close = line.indexOf("] round trip time(ms): ");
+        if (line.isEmpty() || line.charAt(0) != '[' || close < 2) {
+            return;
         }
-        int start = at + name.length() + 3;
-        int end = line.indexOf(' ', start);
-        return end < 0 ? line.substring(start) : line.substring(start, end);
+        try {
+            long id = Long.parseLong(line, 1, close, 10);
+            int start = close + "] round trip time(ms): ".length();
+            int end = line.indexOf(' ', start);
+            int rtt = Integer.parseInt(end < 0 ? line.substring(start) : line.substring(start, end));
+            Op op = running.get(id);
+            if (op != null && rtt > op.maxRttMillis) {
+                op.maxRttMillis = rtt;
+            }
+        } catch (NumberFormatException e) {
+            // Not the line we look for.
+        }
     }
 
     /** A line of the DHT log's node module; only the announce report matters. */

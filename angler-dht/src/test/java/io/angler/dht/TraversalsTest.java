@@ -155,20 +155,26 @@ class TraversalsTest {
     }
 
     @Test
-    void aLookupWaitingOnlyForDeadNodesEndsAfterItsShortTimeouts() throws Exception {
+    void aLookupWaitingOnlyForDeadNodesEndsAfterASilence() throws Exception {
         Traversals tr = new Traversals();
         Traversals.Op op = tr.register(Traversals.Kind.LOOKUP, T1);
         tr.onTraversalLog("[2] NEW target: " + hex(T1) + " k: 8");
         tr.onTraversalLog("[2] INVOKE nodes-left: 2 top-invoke-count: 0 invoke-count: 0 branch-factor: 5 distance: 150 id: aa addr: 127.0.0.1 type: get_peers");
         tr.onTraversalLog("[2] INVOKE nodes-left: 1 top-invoke-count: 1 invoke-count: 1 branch-factor: 5 distance: 151 id: bb addr: 127.0.0.1 type: get_peers");
+        Thread.sleep(Traversals.MIN_SILENCE.toMillis() + 10);
+        tr.endSilentLookups();
+        assertThat(op.future()).as("no answer yet: nothing to end with").isNotDone();
         tr.onTraversalLog("[2] RESPONSE id: aa invoke-count: 2 addr: 127.0.0.1:1 type: get_peers");
         tr.onPeers(T1, List.of(peer(7)));
-        tr.endQuietLookups(Duration.ZERO);
-        assertThat(op.future()).as("bb has not timed out yet").isNotDone();
-        tr.onTraversalLog("[2] 1ST_TIMEOUT id: bb distance: 151 addr: 127.0.0.1 branch-factor: 6 invoke-count: 1 type: get_peers");
-        tr.endQuietLookups(Duration.ofHours(1));
-        assertThat(op.future()).as("not quiet long enough").isNotDone();
-        tr.endQuietLookups(Duration.ZERO);
+        tr.onRpcLog("[2] round trip time(ms): 60 from 127.0.0.1:1");
+        assertThat(Traversals.silence(op)).isEqualTo(Duration.ofMillis(340));
+        tr.onRpcLog("[2] round trip time(ms): 900 from 127.0.0.1:1");
+        assertThat(Traversals.silence(op)).isEqualTo(Traversals.MAX_SILENCE);
+        tr.onRpcLog("[2] round trip time(ms): x from 127.0.0.1:1");
+        tr.endSilentLookups();
+        assertThat(op.future()).as("not silent long enough").isNotDone();
+        Thread.sleep(Traversals.MAX_SILENCE.toMillis() + 10);
+        tr.endSilentLookups();
         assertThat(op.future().get().peers()).containsExactly(peer(7));
         assertThat(op.future().get().complete()).isTrue();
         assertThat(tr.inFlight()).isZero();
@@ -179,20 +185,14 @@ class TraversalsTest {
     }
 
     @Test
-    void aLookupWithANewQueryAfterTheTimeoutKeepsGoing() {
+    void announcesWaitForLibtorrentsEnd() throws Exception {
         Traversals tr = new Traversals();
-        Traversals.Op op = tr.register(Traversals.Kind.LOOKUP, T1);
-        tr.onTraversalLog("[2] NEW target: " + hex(T1) + " k: 8");
-        tr.onTraversalLog("[2] INVOKE nodes-left: 1 top-invoke-count: 0 invoke-count: 0 branch-factor: 5 distance: 150 id: aa addr: 127.0.0.1 type: get_peers");
-        tr.onTraversalLog("[2] 1ST_TIMEOUT id: aa distance: 150 addr: 127.0.0.1 branch-factor: 6 invoke-count: 1 type: get_peers");
-        tr.onTraversalLog("[2] INVOKE nodes-left: 1 top-invoke-count: 0 invoke-count: 1 branch-factor: 6 distance: 149 id: cc addr: 127.0.0.1 type: get_peers");
-        tr.endQuietLookups(Duration.ZERO);
-        assertThat(op.future()).isNotDone();
         Traversals.Op announce = tr.register(Traversals.Kind.ANNOUNCE, T2);
         tr.onTraversalLog("[3] NEW target: " + hex(T2) + " k: 8");
         tr.onTraversalLog("[3] INVOKE nodes-left: 1 top-invoke-count: 0 invoke-count: 0 branch-factor: 5 distance: 150 id: dd addr: 127.0.0.1 type: get_peers");
-        tr.onTraversalLog("[3] 1ST_TIMEOUT id: dd distance: 150 addr: 127.0.0.1 branch-factor: 6 invoke-count: 1 type: get_peers");
-        tr.endQuietLookups(Duration.ZERO);
-        assertThat(announce.future()).as("announces wait for libtorrent's end").isNotDone();
+        tr.onTraversalLog("[3] RESPONSE id: dd invoke-count: 1 addr: 127.0.0.1:1 type: get_peers");
+        Thread.sleep(Traversals.MIN_SILENCE.toMillis() + 10);
+        tr.endSilentLookups();
+        assertThat(announce.future()).isNotDone();
     }
 }
