@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
+            OperatorCommand.class,
             ProviderCommand.class,
             RequestCommand.class,
             LeaseCommand.class,

@@ -6,9 +6,18 @@ import io.angler.core.placement.PlacementOutcome;
 import io.angler.core.placement.PlacementWidths;
 import io.angler.core.placement.PlaintextPlacement;
 import io.angler.core.placement.ProviderView;
+import io.angler.k8s.Clusters;
+import io.angler.k8s.crd.KubeDuration;
+import io.angler.k8s.provision.ClusterEndpoint;
+import io.angler.k8s.provision.KubernetesProvisioner;
 import io.angler.node.demo.LocalPool;
 import io.angler.node.mpc.MpcPlacementRunner;
+import io.angler.node.provision.Provisioner;
+import io.angler.node.requester.HeldLease;
 import io.angler.node.requester.RequestException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +39,8 @@ import picocli.CommandLine.Option;
             "and passive nodes, K provider nodes with random secret capacities and prices, and a requester,",
             "each with its own identity and data directory, all on loopback. The request goes through",
             "discovery on the DHT, probe, selection, set-up, the placement under MPC (WRK), claim and",
-            "provisioning; the exact manifests a cluster would get are written to a directory it names.",
+            "provisioning: into the cluster of --kubeconfig (or $KUBECONFIG) when given, otherwise the exact",
+            "manifests a cluster would get are written to a directory it names.",
         })
 final class DemoCommand implements Callable<Integer> {
     static final int MAX_PROVIDERS = 32;
@@ -61,6 +71,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result object as JSON")
     boolean json;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "the winners provision their namespaces in this cluster (default: $KUBECONFIG when set;"
+                    + " without one, the exact manifests are written to files)")
+    Path kubeconfig;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "where the requester's kubeconfigs are written (default: inside --dir)")
+    Path outDir;
+
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "1h",
+            description = "lease length the requester asks for, e.g. 30m, 2h (default ${DEFAULT-VALUE})")
+    String leaseLength;
+
     @Override
     public Integer call() throws Exception {
         if (providers < 1 || providers > MAX_PROVIDERS) {
@@ -70,20 +93,32 @@ final class DemoCommand implements Callable<Integer> {
         if (dhtNodes < 0 || dhtNodes > 200) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dht-nodes " + dhtNodes + " is outside 0..200");
         }
+        Path clusterConfig = kubeconfig != null ? kubeconfig : fromEnvironment();
+        Duration length = KubeDuration.parse("--lease", leaseLength);
         long s = seed != null ? seed : new SecureRandom().nextLong();
         Inputs inputs = Inputs.draw(mode, providers, s);
         PlacementWidths.DEFAULT.check(mode, inputs.request(), inputs.bids());
+        PrintWriter err = spec.commandLine().getErr();
+        // Connect first: a wrong kubeconfig is reported before anything starts.
+        KubernetesClient cluster = clusterConfig == null ? null : Clusters.connect(clusterConfig);
         Path base = dir != null ? Files.createDirectories(dir).resolve("run-" + System.currentTimeMillis())
                 : Files.createTempDirectory("angler-demo-");
-        PrintWriter err = spec.commandLine().getErr();
+        Path kubeconfigs = outDir != null ? outDir : base.resolve("kubeconfigs");
         LocalPool.Run run;
         try (LocalPool pool = LocalPool.start(base, inputs.bids(), dhtNodes, MpcPlacementRunner::new,
-                MpcPlacementRunner::new, line -> progress(err, line))) {
-            run = pool.request(mode, inputs.request(), line -> progress(err, line));
+                MpcPlacementRunner::new, cluster == null ? null : config -> clusterProvisioner(cluster),
+                line -> progress(err, line))) {
+            run = pool.request(mode, inputs.request(), length, kubeconfigs, line -> progress(err, line));
         } catch (RequestException e) {
             err.println("angler demo: " + e.getMessage());
             err.flush();
             return Angler.EXIT_FAILURE;
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("provisioning into " + clusterConfig + " failed: " + Clusters.explain(e), e);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
         if (run.result().providers().size() < providers) {
             progress(err, "only " + run.result().providers().size() + " of " + providers
@@ -111,17 +146,42 @@ final class DemoCommand implements Callable<Integer> {
             report.printTable(out);
             out.println();
             out.println("Checked: the plaintext placement of the same inputs gives the same result.");
-            if (run.manifests().isEmpty()) {
-                out.println("Nothing was provisioned.");
-            }
-            for (Map.Entry<String, Path> m : run.manifests().entrySet()) {
-                out.println("Manifests of lease " + m.getKey() + " (no cluster was contacted): " + m.getValue());
-                out.println("  apply them with: kubectl apply -f " + m.getValue());
-            }
-            out.println("Nodes' data, kubeconfigs and manifests: " + base);
         }
+        // With --json, stdout is the result object alone; where things went is told on stderr.
+        PrintWriter where = json ? err : out;
+        if (run.result().leases().isEmpty()) {
+            where.println("Nothing was provisioned.");
+        }
+        for (HeldLease l : run.result().leases()) {
+            int index = run.result().providers().stream().filter(p -> p.fingerprint().equals(l.providerFingerprint()))
+                    .findFirst().orElseThrow().index();
+            where.println("provider " + index + ": namespace " + l.namespace() + " with a quota of " + l.units() + " x "
+                    + LocalPool.UNIT + ", " + run.provisioned().get(l.leaseId()) + "; kubeconfig " + l.kubeconfig());
+            if (cluster != null) {
+                where.println("  (remove with: kubectl delete namespace " + l.namespace() + ", or angler lease release "
+                        + l.leaseId() + " while the demo runs)");
+            }
+        }
+        where.println("Nodes' data" + (outDir == null ? ", kubeconfigs" : "") + (cluster == null ? " and manifests" : "")
+                + ": " + base);
         out.flush();
+        where.flush();
         return 0;
+    }
+
+    /** The winners' provisioner against the cluster: namespaces, quotas, RBAC and tokens through the API. */
+    private static Provisioner clusterProvisioner(KubernetesClient client) {
+        return new KubernetesProvisioner(client, KubernetesProvisioner.Settings.of(
+                ClusterEndpoint.of(client.getConfiguration(), null)));
+    }
+
+    /** The first file of $KUBECONFIG (a path list, like kubectl reads it), or null. */
+    private static Path fromEnvironment() {
+        String env = System.getenv("KUBECONFIG");
+        if (env == null || env.isBlank()) {
+            return null;
+        }
+        return Path.of(env.split(java.io.File.pathSeparator)[0]);
     }
 
     private static void progress(PrintWriter err, String line) {

@@ -56,7 +56,8 @@ import java.util.function.Function;
  * them only so the demo can print them next to the result.
  */
 public final class LocalPool implements AutoCloseable {
-    public static final ResourceUnit UNIT = ResourceUnit.parse("cpu=200m,memory=128Mi");
+    /** Small, so that a demo's namespaces fit on a laptop cluster. */
+    public static final ResourceUnit UNIT = ResourceUnit.parse("cpu=100m,memory=64Mi");
     public static final Geohash LOCATION = Geohash.of("dn5bpsbw");
     /** Short, so nothing of a run lingers long in anyone's DHT; every node of the pool uses it. */
     static final Duration DHT_EXPIRY = Duration.ofMinutes(2);
@@ -69,6 +70,7 @@ public final class LocalPool implements AutoCloseable {
     private final List<ProviderNode> providers = new ArrayList<>();
     private final Map<String, Map<String, ProviderView>> views = new ConcurrentHashMap<>();
     private final Map<String, Double> provisionMs = new ConcurrentHashMap<>();
+    private final Map<String, String> provisionedWhere = new ConcurrentHashMap<>();
     private final DhtNode requesterDht;
     private final Requester requester;
 
@@ -90,10 +92,13 @@ public final class LocalPool implements AutoCloseable {
      * @param passiveNodes DHT nodes that only route
      * @param providerRunners makes a provider's placement runner from its MPC listener
      * @param requesterRunners makes the requester's placement runner from its MPC listener
+     * @param provisioners makes each provider's provisioner from its configuration, or null for
+     *     the manifest provisioner (files in the provider's directory, no cluster)
      */
     public static LocalPool start(Path dir, List<Bid> bids, int passiveNodes,
                                   Function<MpcListener, SessionRunner> providerRunners,
-                                  Function<MpcListener, RequesterRunner> requesterRunners, Progress progress) {
+                                  Function<MpcListener, RequesterRunner> requesterRunners,
+                                  Function<ProviderConfig, Provisioner> provisioners, Progress progress) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         progress.step("starting the DHT: a bootstrap node and " + passiveNodes + " passive nodes");
         DhtNode bootstrap = DhtNode.start(new DhtConfig(dir.resolve("dht/bootstrap"), new InetSocketAddress(loopback, 0),
@@ -118,7 +123,7 @@ public final class LocalPool implements AutoCloseable {
             pool = new LocalPool(dir, List.copyOf(bids), bootstrap, passive, requesterDht, requester);
             progress.step("starting " + bids.size() + " provider nodes and announcing their offers");
             for (int i = 0; i < bids.size(); i++) {
-                pool.startProvider(i + 1, bids.get(i), providerRunners);
+                pool.startProvider(i + 1, bids.get(i), providerRunners, provisioners);
             }
             for (ProviderNode p : pool.providers) {
                 if (!p.awaitAnnounced(JOIN_TIMEOUT)) {
@@ -143,7 +148,8 @@ public final class LocalPool implements AutoCloseable {
         }
     }
 
-    private void startProvider(int index, Bid bid, Function<MpcListener, SessionRunner> runners) {
+    private void startProvider(int index, Bid bid, Function<MpcListener, SessionRunner> runners,
+                               Function<ProviderConfig, Provisioner> provisioners) {
         String name = "provider-" + index;
         String yaml = """
                 node:
@@ -162,9 +168,10 @@ public final class LocalPool implements AutoCloseable {
                 """.formatted(name, HostPort.parse("127.0.0.1:" + bootstrap.endpoint().getPort()), DHT_EXPIRY.toSeconds(),
                 UNIT.canonical(), bid.capacity(), bid.price(), LOCATION, name);
         ProviderConfig config = ProviderConfigLoader.parse(name + ".yaml", yaml.getBytes(StandardCharsets.UTF_8), dir);
-        Provisioner manifests = new ManifestProvisioner(config.provisioner().directory(),
-                new NamespaceManifests(config.provisioner().egress()), null);
-        ProviderNode node = ProviderNode.start(config, timed(manifests), null, runners, Clock.systemUTC());
+        Provisioner provisioner = provisioners != null ? provisioners.apply(config)
+                : new ManifestProvisioner(config.provisioner().directory(), new NamespaceManifests(config.provisioner().egress()),
+                        null);
+        ProviderNode node = ProviderNode.start(config, timed(provisioner), null, runners, Clock.systemUTC());
         Map<String, ProviderView> mine = new ConcurrentHashMap<>();
         views.put(node.fingerprint(), mine);
         node.sessions().observe((sessionId, i, view) -> {
@@ -182,7 +189,9 @@ public final class LocalPool implements AutoCloseable {
             public Provisioned provision(Lease lease, CredentialRequest credentials) {
                 long t = System.nanoTime();
                 try {
-                    return p.provision(lease, credentials);
+                    Provisioned done = p.provision(lease, credentials);
+                    provisionedWhere.put(lease.id(), done.where());
+                    return done;
                 } finally {
                     provisionMs.put(lease.id(), (System.nanoTime() - t) / 1e6);
                 }
@@ -214,18 +223,23 @@ public final class LocalPool implements AutoCloseable {
      * @param bids the secret inputs of the session's providers, in session order
      * @param views what each of the session's providers learned, in session order
      * @param timingsMs discovery, probe, setup, mpc, claim (without provisioning), provision, total
-     * @param manifests per lease, the directory its manifests were written to
+     * @param provisioned per lease, where its winner provisioned it (a manifest directory or a cluster)
      */
     public record Run(RequestResult result, List<Bid> bids, List<ProviderView> views, Map<String, Double> timingsMs,
-                      Map<String, Path> manifests) {
+                      Map<String, String> provisioned) {
     }
 
-    /** Runs one request from the pool's requester. */
+    /** Runs one request from the pool's requester: leases of an hour, kubeconfigs in {@code <dir>/kubeconfigs}. */
     public Run request(PlacementMode mode, PlacementRequest request, Progress progress) {
+        return request(mode, request, Duration.ofHours(1), dir.resolve("kubeconfigs"), progress);
+    }
+
+    /** Runs one request from the pool's requester, asking for {@code lease}, kubeconfigs into {@code kubeconfigs}. */
+    public Run request(PlacementMode mode, PlacementRequest request, Duration lease, Path kubeconfigs, Progress progress) {
         int k = providers.size();
         RequestSpec spec = new RequestSpec(UNIT, request.units(), LOCATION, mode, request.maxProviders(), null,
                 RequestSpec.MAX_SESSION_TIMEOUT, k + 1, new SearchLimits(6, 4, k, Duration.ofSeconds(10)),
-                Duration.ofHours(1), false, dir.resolve("kubeconfigs"), Duration.ofSeconds(120), 3);
+                lease, false, kubeconfigs, Duration.ofSeconds(120), 3);
         RequestResult r = requester.request(spec, CandidateSource.dht(requesterDht), progress);
         List<Bid> bids = new ArrayList<>();
         List<ProviderView> seen = new ArrayList<>();
@@ -235,12 +249,11 @@ public final class LocalPool implements AutoCloseable {
             ProviderView v = views.get(sp.fingerprint()).get(r.sessionId());
             seen.add(v == null ? null : new ProviderView(sp.index(), v.won(), v.units(), v.price()));
         }
-        Map<String, Path> manifests = new LinkedHashMap<>();
+        Map<String, String> where = new LinkedHashMap<>();
         double provision = 0;
-        for (var lease : r.leases()) {
-            int i = indexOf(lease.providerFingerprint());
-            manifests.put(lease.leaseId(), providers.get(i).config().provisioner().directory().resolve(lease.leaseId()));
-            provision = Math.max(provision, provisionMs.getOrDefault(lease.leaseId(), 0.0));
+        for (var held : r.leases()) {
+            where.put(held.leaseId(), provisionedWhere.getOrDefault(held.leaseId(), "?"));
+            provision = Math.max(provision, provisionMs.getOrDefault(held.leaseId(), 0.0));
         }
         Map<String, Double> t = new LinkedHashMap<>();
         Map<String, Double> rt = r.timingsMs();
@@ -250,7 +263,7 @@ public final class LocalPool implements AutoCloseable {
         t.put("claim", Math.max(0, rt.get("claim") - provision) + rt.get("kubeconfig"));
         t.put("provision", provision);
         t.put("total", rt.get("total"));
-        return new Run(r, bids, seen, t, manifests);
+        return new Run(r, bids, seen, t, where);
     }
 
     private int indexOf(String fingerprint) {

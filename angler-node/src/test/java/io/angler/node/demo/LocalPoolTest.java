@@ -30,7 +30,7 @@ class LocalPoolTest {
         List<Bid> bids = List.of(new Bid(7, 120), new Bid(0, 60), new Bid(12, 95), new Bid(4, 80));
         List<String> lines = new ArrayList<>();
         try (LocalPool pool = LocalPool.start(dir, bids, 4, l -> mpc.providerRunner(), l -> mpc.requesterRunner(),
-                lines::add)) {
+                null, lines::add)) {
             assertThat(lines).anyMatch(s -> s.contains("bootstrap node and 4 passive nodes"));
             List<PlacementRequest> requests = List.of(PlacementRequest.single(5), PlacementRequest.single(3),
                     new PlacementRequest(8, 2));
@@ -53,7 +53,9 @@ class LocalPoolTest {
                 assertThat(run.bids()).extracting(Bid::price).isEqualTo(inSession.stream().map(Bid::price).toList());
                 assertThat(run.timingsMs()).containsOnlyKeys("discovery", "probe", "setup", "mpc", "claim", "provision", "total");
                 for (HeldLease l : run.result().leases()) {
-                    Path m = run.manifests().get(l.leaseId());
+                    assertThat(run.provisioned().get(l.leaseId())).startsWith("manifests in ");
+                    Path m = dir.resolve("provider-" + (1 + pool.providers().stream().map(p -> p.fingerprint()).toList()
+                            .indexOf(l.providerFingerprint()))).resolve("manifests").resolve(l.leaseId());
                     assertThat(m.resolve("20-resourcequota.yaml")).exists();
                     assertThat(Files.readString(m.resolve("00-namespace.yaml"))).contains(l.namespace());
                 }
