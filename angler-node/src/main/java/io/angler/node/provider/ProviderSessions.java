@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class ProviderSessions implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService sessions;
     /** The placements running now, so that the requester's abort can stop them. */
-    private final Map<SessionKey, Future<?>> placements = new ConcurrentHashMap<>();
+    private final Map<SessionKey, Placement> placements = new ConcurrentHashMap<>();
     private volatile SessionObserver observer = SessionObserver.NONE;
 
     /**
@@ -192,8 +193,9 @@ public final class ProviderSessions implements AutoCloseable {
             SessionInput input = keeper.ledger().enter(key, offer.name(), deadline);
             metrics.sessionStarted(s.mode().label());
             try {
+                AtomicBoolean owned = new AtomicBoolean();
                 synchronized (placements) {
-                    placements.put(key, sessions.submit(() -> run(key, s, index, input)));
+                    placements.put(key, new Placement(sessions.submit(() -> run(key, s, index, input, owned)), owned));
                 }
             } catch (RejectedExecutionException e) {
                 keeper.ledger().abort(key);
@@ -213,7 +215,10 @@ public final class ProviderSessions implements AutoCloseable {
         return new Message.SetupReject(s.sessionId(), code, why);
     }
 
-    private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input) {
+    private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input, AtomicBoolean owned) {
+        if (!owned.compareAndSet(false, true)) {
+            return; // the requester ended the session before it started; abort() has cleaned up
+        }
         long start = System.nanoTime();
         ProviderView view = null;
         try {
@@ -255,15 +260,30 @@ public final class ProviderSessions implements AutoCloseable {
      * reservation, running or won (a declined win). A claimed lease is left alone.
      */
     private void abort(SessionKey key) {
-        Future<?> f;
+        Placement p;
         synchronized (placements) {
-            f = placements.get(key);
+            p = placements.get(key);
         }
         keeper.ledger().abort(key);
-        if (f != null) {
-            f.cancel(true);
-            log.info("session {}: ended by the requester during the placement", key);
+        if (p == null) {
+            return;
         }
+        if (p.owned().compareAndSet(false, true)) {
+            // It never started: nothing runs that would count it out, so do it here.
+            p.future().cancel(false);
+            synchronized (placements) {
+                placements.remove(key);
+            }
+            running.decrementAndGet();
+            metrics.sessionAborted(NodeMetrics.AbortReason.PEER_ERROR);
+        } else {
+            p.future().cancel(true);
+        }
+        log.info("session {}: ended by the requester", key);
+    }
+
+    /** A session's placement task; whichever of the task and an abort takes {@code owned} first cleans up. */
+    private record Placement(Future<?> future, AtomicBoolean owned) {
     }
 
     static NodeMetrics.AbortReason abortReason(Throwable e) {
