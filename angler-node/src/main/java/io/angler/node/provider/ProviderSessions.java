@@ -75,8 +75,8 @@ public final class ProviderSessions implements AutoCloseable {
      * @param keeper the ledger and provisioner
      * @param limiter session rate limits
      * @param metrics where to count sessions
-     * @param runner runs this provider's side of a placement; null when this build cannot run
-     *     placements, in which case every setup is refused saying so
+     * @param runner runs this provider's side of a placement; null for a node that serves its
+     *     leases but takes part in no session (every setup is refused, saying so)
      * @param clock the time source (tests move it by hand)
      */
     public ProviderSessions(ProviderConfig config, String fingerprint, int mpcPort, LeaseKeeper keeper,
@@ -168,7 +168,7 @@ public final class ProviderSessions implements AutoCloseable {
         }
         if (runner == null) {
             return refuse(s, ErrorCode.INTERNAL, NodeMetrics.RefusalReason.BAD_SETUP,
-                    "this provider cannot run placements under MPC yet (not in this build)");
+                    "this provider does not take part in placements (it was started without a placement engine)");
         }
         Offer offer = offersByKey.get(s.poolKey());
         if (offer == null) {

@@ -386,7 +386,7 @@ public final class Requester implements AutoCloseable {
                 leases.add(new HeldLease(c.reply.leaseId(), sessionId, c.link.endpoint().getHostString(),
                         c.link.endpoint().getPort(), c.link.fingerprint(), c.reply.namespace(), spec.unit(),
                         c.reply.units(), c.reply.price(), clock.instant(), Instant.ofEpochMilli(c.reply.expiresAtEpochMs()),
-                        file.toAbsolutePath().toString()));
+                        file.toAbsolutePath().normalize().toString()));
             }
             held.put(leases);
             add("kubeconfig", t);

@@ -137,7 +137,7 @@ class ProviderNodeTest {
     }
 
     @Test
-    void withoutAPlacementEngineSetupsAreRefusedSayingSo() throws Exception {
+    void aNodeStartedWithoutAPlacementEngineRefusesSetupsSayingSo() throws Exception {
         ProviderConfig ca = config("a", 10, "7");
         try (ProviderNode a = start(ca, false);
              ControlClient c = ControlClient.connect(REQUESTER, a.controlAddress(), null, TIMEOUT)) {
@@ -148,7 +148,7 @@ class ProviderNodeTest {
                     System.currentTimeMillis() + 60_000);
             ProtocolException e = org.assertj.core.api.Assertions.catchThrowableOfType(ProtocolException.class, () -> c.setup(setup));
             assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
-            assertThat(e).hasMessageContaining("cannot run placements under MPC yet");
+            assertThat(e).hasMessageContaining("does not take part in placements");
             assertThat(a.ledger().balance("small").reserved()).isZero();
         }
         assertThat(Files.exists(ca.node().dataDir().resolve("leases.json"))).isFalse();
