@@ -100,6 +100,7 @@ final class OfferAnnouncer implements AutoCloseable {
     }
 
     private void announceUntilStored() {
+        int failures = 0;
         while (!closed) {
             try {
                 node.awaitBootstrap(RETRY);
@@ -118,7 +119,12 @@ final class OfferAnnouncer implements AutoCloseable {
                     return;
                 }
                 lastProblem = String.valueOf(cause.getMessage());
-                log.warn("announcing offers failed, retrying in {} s: {}", RETRY.toSeconds(), lastProblem);
+                // Said once at WARN; a pool's first node may wait long for a peer, so later retries go to INFO.
+                if (failures++ == 0) {
+                    log.warn("announcing offers failed, retrying every {} s: {}", RETRY.toSeconds(), lastProblem);
+                } else {
+                    log.info("announcing offers failed again ({}): {}", failures, lastProblem);
+                }
             }
             try {
                 Thread.sleep(RETRY.toMillis());
