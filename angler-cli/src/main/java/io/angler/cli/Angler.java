@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ProviderCommand.class,
+            MpcCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {
