@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mpc", mixinStandardHelpOptions = true,
         description = {
-            "Times the MPC placement under the WRK engine with every party on this machine (loopback TLS):",
-            "median whole-session time (connections included) and per-phase time, CPU, bytes and rounds",
-            "per party, after warm-up runs. Progress goes to stderr.",
+            "Times the MPC placement under the WRK engine with every party on this machine, each on its own"
+                + " thread and TLS connections over loopback: the median whole-session time (connections included)"
+                + " and per-phase time, CPU, bytes and rounds per party, after warm-up runs. Progress goes to"
+                + " stderr; --json prints one object.",
         })
 final class BenchMpcCommand implements Callable<Integer> {
     /** The C++ reference (emp-agmpc WRK, tuned), whole MPC with set-up, on a quiet 2-core machine (SPEC 5). */

@@ -40,12 +40,13 @@ final class MpcCommand implements Runnable {
     /** {@code angler mpc eval --circuit FILE --parties N --input P=BITS ... [--json]}. */
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = {
-                "Evaluates a Bristol circuit (classic or Bristol Fashion) under the WRK engine: every party runs",
-                "on its own thread with its own TLS connections over loopback; every party learns every output.",
-                "Party P (1-based) owns the P-th input value of a Bristol Fashion file (classic Bristol: the",
-                "first input block is party 1's, the second party 2's). BITS are '0'/'1' characters, one per",
-                "input wire of the party, in the circuit's wire order. Parties beyond the circuit's inputs take part",
-                "without inputs. Outputs are printed one value per line (with --json: {\"outputs\": [...]}).",
+                "Evaluates a Bristol circuit (classic or Bristol Fashion) under the WRK engine. Every party runs on"
+                    + " its own thread with its own TLS connections over loopback, and every party learns every output.",
+                "",
+                "Party P (1-based) owns the P-th input value of a Bristol Fashion file; in classic Bristol the first"
+                    + " input block is party 1's and the second party 2's. BITS are '0'/'1' characters, one per input"
+                    + " wire of the party, in the circuit's wire order. Parties beyond the circuit's inputs take part"
+                    + " without inputs. Outputs are printed one value per line; --json prints {\"outputs\": [...]}.",
             })
     static final class Eval implements Callable<Integer> {
         @CommandLine.Spec
