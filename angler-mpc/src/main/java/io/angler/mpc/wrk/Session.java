@@ -181,9 +181,8 @@ final class Session {
     }
 
     /**
-     * One round in which every party sends its transcript digest to every peer, and every party
-     * checks that all digests equal its own; the extra payload writer/reader let a phase use the
-     * same round for its own messages.
+     * Checks that every peer's transcript digest (exchanged by the caller in one of its rounds)
+     * equals this party's.
      */
     void checkTranscript(byte[] mine, byte[][] received) {
         for (int p = 0; p < parties; p++) {
