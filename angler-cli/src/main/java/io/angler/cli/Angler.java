@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RequestCommand.class,
             LeaseCommand.class,
             DhtCommand.class,
+            MpcCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -55,32 +55,6 @@ final class AuthenticatedBits {
         return tripleCoin;
     }
 
-    /** One round before the OT extension: everybody commits to its shares of both coins. */
-    void commitCoins() {
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                ch.write(checkCoin.commitment());
-                ch.write(tripleCoin.commitment());
-            }
-        }
-        s.send();
-        byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(checkCoin.commitment(), tripleCoin.commitment());
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.receive(p);
-                byte[] c1 = ch.readBytes(Commitment.BYTES);
-                byte[] c2 = ch.readBytes(Commitment.BYTES);
-                checkCoin.setCommitment(p, c1);
-                tripleCoin.setCommitment(p, c2);
-                all[p] = concat(c1, c2);
-            }
-        }
-        s.recordBroadcast("coin-commitments", all);
-    }
-
     /** Authenticates this party's random bits with every peer. */
     Shares extend(CorrelatedOt cot) {
         long[] bits = s.prg.nextBits(lay.count());
@@ -93,16 +67,19 @@ final class AuthenticatedBits {
         return a;
     }
 
-    /** The three rounds of both checks. */
+    /**
+     * The three rounds of both checks: commitments (both coins, the key sums); openings of the
+     * check coin and the sacrificed bits with their MACs; the combinations and the key sums.
+     */
     void check() {
-        roundOpenCoinAndCommitKeys();
-        roundCombinations();
-        roundOpenKeySums();
+        roundCommit();
+        roundOpenCoinAndBits();
+        roundCombinationsAndKeySums();
     }
 
-    // ---- round 1: open the check coin, commit to the key sums ----
+    // ---- round 1: commit to both coins and to the key sums ----
 
-    private void roundOpenCoinAndCommitKeys() {
+    private void roundCommit() {
         d0 = new long[2 * rho];
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
@@ -126,12 +103,12 @@ final class AuthenticatedBits {
             System.arraycopy(Commitment.commit(s.self, rand1[t], block(d1, t)), 0, mine, (2 * t + 1) * Commitment.BYTES,
                     Commitment.BYTES);
         }
-        byte[] opening = checkCoin.opening();
+        byte[] coins = concat(checkCoin.commitment(), tripleCoin.commitment());
         s.beginRound();
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
                 Channel ch = s.net.channel(p);
-                ch.write(opening);
+                ch.write(coins);
                 ch.write(mine);
             }
         }
@@ -139,28 +116,25 @@ final class AuthenticatedBits {
         gkCommitments = new byte[s.parties][];
         gkCommitments[s.self] = mine;
         byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(opening, mine);
+        all[s.self] = concat(coins, mine);
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
                 Channel ch = s.receive(p);
-                byte[] o = checkCoin.readOpening(p, ch);
+                byte[] c1 = ch.readBytes(Commitment.BYTES);
+                byte[] c2 = ch.readBytes(Commitment.BYTES);
+                checkCoin.setCommitment(p, c1);
+                tripleCoin.setCommitment(p, c2);
                 gkCommitments[p] = ch.readBytes(mine.length);
-                all[p] = concat(o, gkCommitments[p]);
+                all[p] = concat(concat(c1, c2), gkCommitments[p]);
             }
         }
-        s.recordBroadcast("abit-coin-and-key-commitments", all);
+        s.recordBroadcast("abit-commitments", all);
     }
 
-    // ---- round 2: combinations with their MACs; the global-key bits and MACs ----
+    // ---- round 2: open the check coin; the sacrificed bits and all their MACs ----
 
-    private void roundCombinations() {
-        int covered = lay.c0();
-        long[] coef = new long[covered];
-        Prg.fromSeed(checkCoin.value()).nextLongs(coef, 0, covered);
-        for (int k = 0; k < covered; k++) {
-            coef[k] &= rhoMask;
-        }
-        long x = combineBits(a.bits, coef, covered) ^ (a.bits[lay.c0() >>> 6] & rhoMask);
+    private void roundOpenCoinAndBits() {
+        byte[] opening = checkCoin.opening();
         gkBits = new long[s.parties];
         gkBits[s.self] = a.bits[lay.g0() >>> 6] & rhoMask;
         long[] myGkMacs = new long[2 * rho * (s.parties - 1)];
@@ -173,53 +147,46 @@ final class AuthenticatedBits {
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
                 Channel ch = s.net.channel(p);
-                long[] macs = combineBlocks(a.macs[p], coef, covered);
-                Blocks.xorInto(macs, 0, a.macs[p], 2 * lay.c0(), rho);
-                ch.writeLongs(new long[] {x, gkBits[s.self]});
-                ch.write(s.digest(macs, 0, 2 * rho));
+                ch.write(opening);
+                ch.writeLongs(new long[] {gkBits[s.self]});
                 ch.writeLongs(myGkMacs);
             }
         }
         s.send();
         gkMacs = new long[s.parties][];
         gkMacs[s.self] = myGkMacs;
-        long[][] all = new long[s.parties][];
-        all[s.self] = withHeader(x, gkBits[s.self], myGkMacs);
+        byte[][] all = new byte[s.parties][];
+        all[s.self] = concat(opening, Blocks.toBytes(withHeader(gkBits[s.self], myGkMacs)));
         for (int p = 0; p < s.parties; p++) {
             if (!s.isPeer(p)) {
                 continue;
             }
             Channel ch = s.receive(p);
-            long[] head = new long[2];
-            ch.readLongs(head);
-            byte[] digest = ch.readBytes(32);
+            byte[] o = checkCoin.readOpening(p, ch);
+            long[] bits = new long[1];
+            ch.readLongs(bits);
+            if ((bits[0] & ~rhoMask) != 0) {
+                throw new MpcAbortException("protocol", p, "global-key bits out of range");
+            }
+            gkBits[p] = bits[0];
             gkMacs[p] = new long[myGkMacs.length];
             ch.readLongs(gkMacs[p]);
-            if ((head[0] & ~rhoMask) != 0 || (head[1] & ~rhoMask) != 0) {
-                throw new MpcAbortException("protocol", p, "combination bits out of range");
-            }
-            gkBits[p] = head[1];
-            long[] expected = combineBlocks(a.keys[p], coef, covered);
-            Blocks.xorInto(expected, 0, a.keys[p], 2 * lay.c0(), rho);
-            for (int c = 0; c < rho; c++) {
-                if (((head[0] >>> c) & 1) != 0) {
-                    expected[2 * c] ^= s.deltaLo;
-                    expected[2 * c + 1] ^= s.deltaHi;
-                }
-            }
-            if (!MessageDigest.isEqual(digest, s.digest(expected, 0, 2 * rho))
-                    && !s.deviation.at(Deviation.Kind.SECOND_GLOBAL_KEY, p)) {
-                throw new MpcAbortException("abit-mac", p,
-                        "the random combinations of its authenticated bits do not match their MACs");
-            }
-            all[p] = withHeader(head[0], head[1], gkMacs[p]);
+            all[p] = concat(o, Blocks.toBytes(withHeader(gkBits[p], gkMacs[p])));
         }
-        s.recordBroadcast("abit-combinations", all);
+        s.recordBroadcast("abit-coin-and-sacrificed-bits", all);
     }
 
-    // ---- round 3: open d_b and check every party's key sum ----
+    // ---- round 3: combinations with their MACs; open d_b and check every party's key sum ----
 
-    private void roundOpenKeySums() {
+    private void roundCombinationsAndKeySums() {
+        int covered = lay.c0();
+        long[] coef = new long[covered];
+        Prg.fromSeed(checkCoin.value()).nextLongs(coef, 0, covered);
+        for (int k = 0; k < covered; k++) {
+            coef[k] &= rhoMask;
+        }
+        long x = combineBits(a.bits, coef, covered) ^ (a.bits[lay.c0() >>> 6] & rhoMask);
+
         long allBits = 0;
         for (int p = 0; p < s.parties; p++) {
             allBits ^= gkBits[p];
@@ -233,58 +200,90 @@ final class AuthenticatedBits {
             System.arraycopy(b ? rand1[t] : rand0[t], 0, openRand, t * Commitment.RANDOMNESS_BYTES,
                     Commitment.RANDOMNESS_BYTES);
         }
+
         s.beginRound();
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
                 Channel ch = s.net.channel(p);
+                long[] macs = combineBlocks(a.macs[p], coef, covered);
+                Blocks.xorInto(macs, 0, a.macs[p], 2 * lay.c0(), rho);
+                ch.writeLongs(new long[] {x});
+                ch.write(s.digest(macs, 0, 2 * rho));
                 ch.writeLongs(open);
                 ch.write(openRand);
             }
         }
         s.send();
         byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(Blocks.toBytes(open), openRand);
+        all[s.self] = concat(Blocks.toBytes(withHeader(x, open)), openRand);
         for (int i = 0; i < s.parties; i++) {
             if (!s.isPeer(i)) {
                 continue;
             }
             Channel ch = s.receive(i);
+            long[] xi = new long[1];
+            ch.readLongs(xi);
+            byte[] digest = ch.readBytes(32);
             long[] d = new long[2 * rho];
             ch.readLongs(d);
             byte[] r = ch.readBytes(openRand.length);
-            all[i] = concat(Blocks.toBytes(d), r);
-            long bi = allBits ^ gkBits[i];
-            for (int t = 0; t < rho; t++) {
-                int b = (int) ((bi >>> t) & 1);
-                byte[] c = java.util.Arrays.copyOfRange(gkCommitments[i], (2 * t + b) * Commitment.BYTES,
-                        (2 * t + b + 1) * Commitment.BYTES);
-                byte[] rt = java.util.Arrays.copyOfRange(r, t * Commitment.RANDOMNESS_BYTES,
-                        (t + 1) * Commitment.RANDOMNESS_BYTES);
-                if (!Commitment.verify(c, i, rt, block(d, t))) {
-                    throw new MpcAbortException("global-key", i, "opened key sum does not match its commitment");
-                }
-                long lo = 0;
-                long hi = 0;
-                for (int k = 0; k < s.parties; k++) {
-                    if (k == i) {
-                        continue;
-                    }
-                    if (k == s.self) {
-                        lo ^= a.macs[i][2 * (lay.g0() + t)];
-                        hi ^= a.macs[i][2 * (lay.g0() + t) + 1];
-                    } else {
-                        int slot = i < k ? i : i - 1;
-                        lo ^= gkMacs[k][2 * rho * slot + 2 * t];
-                        hi ^= gkMacs[k][2 * rho * slot + 2 * t + 1];
-                    }
-                }
-                if (lo != d[2 * t] || hi != d[2 * t + 1]) {
-                    throw new MpcAbortException("global-key", i,
-                            "its keys towards different parties do not share one global key");
-                }
+            all[i] = concat(Blocks.toBytes(withHeader(xi[0], d)), r);
+            checkCombinations(i, xi[0], digest, coef, covered);
+            checkKeySums(i, allBits ^ gkBits[i], d, r);
+        }
+        s.recordBroadcast("abit-combinations-and-key-sums", all);
+    }
+
+    private void checkCombinations(int p, long xp, byte[] digest, long[] coef, int covered) {
+        if ((xp & ~rhoMask) != 0) {
+            throw new MpcAbortException("protocol", p, "combination bits out of range");
+        }
+        long[] expected = combineBlocks(a.keys[p], coef, covered);
+        Blocks.xorInto(expected, 0, a.keys[p], 2 * lay.c0(), rho);
+        for (int c = 0; c < rho; c++) {
+            if (((xp >>> c) & 1) != 0) {
+                expected[2 * c] ^= s.deltaLo;
+                expected[2 * c + 1] ^= s.deltaHi;
             }
         }
-        s.recordBroadcast("global-key-openings", all);
+        if (!MessageDigest.isEqual(digest, s.digest(expected, 0, 2 * rho))
+                && !s.deviation.at(Deviation.Kind.SECOND_GLOBAL_KEY, p)) {
+            throw new MpcAbortException("abit-mac", p,
+                    "the random combinations of its authenticated bits do not match their MACs");
+        }
+    }
+
+    /** Party i's opened key sums d_t against its commitments and against everybody's MACs under Δ_i. */
+    private void checkKeySums(int i, long bi, long[] d, byte[] r) {
+        for (int t = 0; t < rho; t++) {
+            int b = (int) ((bi >>> t) & 1);
+            byte[] c = java.util.Arrays.copyOfRange(gkCommitments[i], (2 * t + b) * Commitment.BYTES,
+                    (2 * t + b + 1) * Commitment.BYTES);
+            byte[] rt = java.util.Arrays.copyOfRange(r, t * Commitment.RANDOMNESS_BYTES,
+                    (t + 1) * Commitment.RANDOMNESS_BYTES);
+            if (!Commitment.verify(c, i, rt, block(d, t))) {
+                throw new MpcAbortException("global-key", i, "opened key sum does not match its commitment");
+            }
+            long lo = 0;
+            long hi = 0;
+            for (int k = 0; k < s.parties; k++) {
+                if (k == i) {
+                    continue;
+                }
+                if (k == s.self) {
+                    lo ^= a.macs[i][2 * (lay.g0() + t)];
+                    hi ^= a.macs[i][2 * (lay.g0() + t) + 1];
+                } else {
+                    int slot = i < k ? i : i - 1;
+                    lo ^= gkMacs[k][2 * rho * slot + 2 * t];
+                    hi ^= gkMacs[k][2 * rho * slot + 2 * t + 1];
+                }
+            }
+            if (lo != d[2 * t] || hi != d[2 * t + 1]) {
+                throw new MpcAbortException("global-key", i,
+                        "its keys towards different parties do not share one global key");
+            }
+        }
     }
 
     // ---- random combinations ----
@@ -358,11 +357,10 @@ final class AuthenticatedBits {
         return b;
     }
 
-    private static long[] withHeader(long h0, long h1, long[] rest) {
-        long[] r = new long[rest.length + 2];
-        r[0] = h0;
-        r[1] = h1;
-        System.arraycopy(rest, 0, r, 2, rest.length);
+    private static long[] withHeader(long h, long[] rest) {
+        long[] r = new long[rest.length + 1];
+        r[0] = h;
+        System.arraycopy(rest, 0, r, 1, rest.length);
         return r;
     }
 

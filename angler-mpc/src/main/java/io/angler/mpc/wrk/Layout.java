@@ -8,16 +8,16 @@ import io.angler.mpc.circuit.Circuit;
  *
  * <pre>
  *   [0, masks)            a random mask share per circuit input wire (in party order), then per AND gate output
- *   [x0, x0 + triples)    x of every leaky AND triple
- *   [y0, y0 + triples)    y
- *   [r0, r0 + triples)    r, which becomes z once the e corrections are known
+ *   [t0, t0 + 3·triples)  leaky AND triple k as x at t0+3k, y at t0+3k+1 and r at t0+3k+2 (r becomes z
+ *                         once the e corrections are known): a triple's MACs and keys share a cache
+ *                         line, which matters when bucketing reads them in random order
  *   [g0, g0 + rho)        sacrificed by the global-key check
  *   [c0, c0 + rho)        masks of the random combinations of the authenticated-bit check
  * </pre>
  * Everything below {@code c0} is covered by that check.
  */
 record Layout(int rho, int inputs, int andGates, int[] inputOffset, BucketSize buckets,
-              int masks, int x0, int y0, int r0, int g0, int c0, int count) {
+              int masks, int t0, int g0, int c0, int count) {
 
     static Layout of(Circuit circuit, int parties, int rho) {
         int[] offset = new int[parties + 1];
@@ -29,17 +29,28 @@ record Layout(int rho, int inputs, int andGates, int[] inputOffset, BucketSize b
         BucketSize b = BucketSize.choose(ands, rho);
         int triples = b.triples();
         int masks = inputs + ands;
-        int x0 = align(masks);
-        int y0 = x0 + align(triples);
-        int r0 = y0 + align(triples);
-        int g0 = r0 + align(triples);
+        int t0 = align(masks);
+        int g0 = t0 + align(3 * triples);
         int c0 = g0 + align(rho);
         int count = c0 + align(rho);
-        return new Layout(rho, inputs, ands, offset, b, masks, x0, y0, r0, g0, c0, count);
+        return new Layout(rho, inputs, ands, offset, b, masks, t0, g0, c0, count);
     }
 
     int triples() {
         return buckets.triples();
+    }
+
+    int x(int k) {
+        return t0 + 3 * k;
+    }
+
+    int y(int k) {
+        return t0 + 3 * k + 1;
+    }
+
+    /** r of triple k, z once corrected. */
+    int r(int k) {
+        return t0 + 3 * k + 2;
     }
 
     /** Index of the mask of the {@code g}-th AND gate's output wire. */

@@ -56,8 +56,7 @@ final class Session {
     private long phaseStart;
     private long phaseCpuStart;
     private ChannelStats phaseStats;
-    private long rounds;
-    private long phaseRounds;
+    private long[] phaseMessages;
 
     Session(Network net, Prg prg, Deviation deviation) {
         this.net = net;
@@ -93,7 +92,6 @@ final class Session {
     /** Sends this round's messages to every peer at once. */
     void send() {
         net.flushAll();
-        rounds++;
     }
 
     /** The channel to read {@code peer}'s message of this round from, once its tag is checked. */
@@ -183,9 +181,8 @@ final class Session {
     }
 
     /**
-     * One round in which every party sends its transcript digest to every peer, and every party
-     * checks that all digests equal its own; the extra payload writer/reader let a phase use the
-     * same round for its own messages.
+     * Checks that every peer's transcript digest (exchanged by the caller in one of its rounds)
+     * equals this party's.
      */
     void checkTranscript(byte[] mine, byte[][] received) {
         for (int p = 0; p < parties; p++) {
@@ -236,20 +233,39 @@ final class Session {
         long now = System.nanoTime();
         long cpu = cpuNanos();
         ChannelStats stats = net.totalStats();
+        long[] messages = messagesPerPeer();
         if (phase != null) {
             long[] acc = phases.computeIfAbsent(phase, k -> new long[5]);
             ChannelStats d = stats.minus(phaseStats);
             acc[0] += now - phaseStart;
             acc[1] += d.bytesSent();
             acc[2] += d.bytesReceived();
-            acc[3] += rounds - phaseRounds;
+            long r = 0;
+            for (int p = 0; p < parties; p++) {
+                r = Math.max(r, messages[p] - phaseMessages[p]);
+            }
+            acc[3] += r;
             acc[4] += cpu - phaseCpuStart;
         }
         phase = name;
         phaseStart = now;
         phaseCpuStart = cpu;
         phaseStats = stats;
-        phaseRounds = rounds;
+        phaseMessages = messages;
+    }
+
+    /**
+     * Messages sent to each peer so far. Every round (ours, and every flight of the OT) sends one
+     * message to each peer it involves, so the largest per-peer count is the number of rounds.
+     */
+    private long[] messagesPerPeer() {
+        long[] m = new long[parties];
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                m[p] = net.channel(p).stats().messagesSent();
+            }
+        }
+        return m;
     }
 
     List<PhaseStats> phaseStats() {

@@ -62,25 +62,6 @@ final class Shares {
         }
     }
 
-    /** Item {@code dst} becomes item {@code dst} ⊕ item {@code src} of {@code from}. */
-    void xorFrom(int dst, Shares from, int src) {
-        if (from.bit(src)) {
-            bits[dst >>> 6] ^= 1L << (dst & 63);
-        }
-        for (int p = 0; p < macs.length; p++) {
-            if (p != self) {
-                long[] m = macs[p];
-                long[] fm = from.macs[p];
-                m[2 * dst] ^= fm[2 * src];
-                m[2 * dst + 1] ^= fm[2 * src + 1];
-                long[] k = keys[p];
-                long[] fk = from.keys[p];
-                k[2 * dst] ^= fk[2 * src];
-                k[2 * dst + 1] ^= fk[2 * src + 1];
-            }
-        }
-    }
-
     /** Item {@code dst} becomes a copy of item {@code src} of {@code from}. */
     void copyFrom(int dst, Shares from, int src) {
         setBit(dst, from.bit(src));

@@ -47,6 +47,7 @@ final class Triples {
 
     private long[] checkShares; // per triple: this party's share of x·Φ (upper bits) before the z term
     private int[] permutation;
+    private int[] position; // position[k]: where triple k landed in the permutation
     private long[] coefficients;
     private long[] combinedCheck;
     private byte[] checkRandomness;
@@ -78,20 +79,43 @@ final class Triples {
 
     // ---- round 1: half-AND and the check blocks ----
 
+    /** Copies the blocks of field {@code field} (0 = x, 1 = y, 2 = r) of every triple out of {@code src}. */
+    private void gather(long[] src, int field, long[] dst) {
+        int base = 2 * (lay.t0() + field);
+        for (int k = 0; k < count; k++) {
+            dst[2 * k] = src[base + 6 * k];
+            dst[2 * k + 1] = src[base + 6 * k + 1];
+        }
+    }
+
+    /** XORs the blocks of field {@code field} of every triple of {@code src} into {@code dst}. */
+    private void gatherXor(long[] src, int field, long[] dst) {
+        int base = 2 * (lay.t0() + field);
+        for (int k = 0; k < count; k++) {
+            dst[2 * k] ^= src[base + 6 * k];
+            dst[2 * k + 1] ^= src[base + 6 * k + 1];
+        }
+    }
+
+    private long xBit(int k) {
+        return a.bitAsLong(lay.x(k));
+    }
+
+    private long yBit(int k) {
+        return a.bitAsLong(lay.y(k));
+    }
+
     private long[] roundHalfAnd() {
-        int x0 = lay.x0();
-        int y0 = lay.y0();
         long[] phi = new long[2 * count];
         for (int k = 0; k < count; k++) {
-            if (a.bit(y0 + k)) {
-                phi[2 * k] = s.deltaLo;
-                phi[2 * k + 1] = s.deltaHi;
-            }
+            long m = -yBit(k);
+            phi[2 * k] = s.deltaLo & m;
+            phi[2 * k + 1] = s.deltaHi & m;
         }
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
-                Blocks.xorInto(phi, 0, a.keys[p], 2 * y0, count);
-                Blocks.xorInto(phi, 0, a.macs[p], 2 * y0, count);
+                gatherXor(a.keys[p], 1, phi);
+                gatherXor(a.macs[p], 1, phi);
             }
         }
         long[] acc = new long[2 * count];
@@ -104,16 +128,17 @@ final class Triples {
                 continue;
             }
             long tweak = TWEAK_DOMAIN | ((long) s.self << 8) | j;
-            s.aes.tccrHash(a.keys[j], 2 * x0, 0, tweak, h0, 0, count);
+            gather(a.keys[j], 0, out);
+            s.aes.tccrHash(out, 0, 0, tweak, h0, 0, count);
             for (int k = 0; k < count; k++) {
-                out[2 * k] = a.keys[j][2 * (x0 + k)] ^ s.deltaLo;
-                out[2 * k + 1] = a.keys[j][2 * (x0 + k) + 1] ^ s.deltaHi;
+                out[2 * k] ^= s.deltaLo;
+                out[2 * k + 1] ^= s.deltaHi;
             }
             s.aes.tccrHash(out, 0, 0, tweak, h1, 0, count);
             long flip = (s.deviation.at(Deviation.Kind.HALF_AND_BIT, j) ? 1 : 0)
                     | (s.deviation.at(Deviation.Kind.CHECK_BLOCK, j) ? 2 : 0);
             for (int k = 0; k < count; k++) {
-                out[2 * k] = h0[2 * k] ^ h1[2 * k] ^ (phi[2 * k] & ~1L) ^ a.bitAsLong(y0 + k) ^ flip;
+                out[2 * k] = h0[2 * k] ^ h1[2 * k] ^ (phi[2 * k] & ~1L) ^ yBit(k) ^ flip;
                 out[2 * k + 1] = h0[2 * k + 1] ^ h1[2 * k + 1] ^ phi[2 * k + 1];
             }
             Blocks.xorInto(acc, 0, h0, 0, count);
@@ -127,9 +152,10 @@ final class Triples {
             Channel ch = s.receive(j);
             ch.readLongs(out, 0, 2 * count);
             long tweak = TWEAK_DOMAIN | ((long) j << 8) | s.self;
-            s.aes.tccrHash(a.macs[j], 2 * x0, 0, tweak, h0, 0, count);
+            gather(a.macs[j], 0, h1);
+            s.aes.tccrHash(h1, 0, 0, tweak, h0, 0, count);
             for (int k = 0; k < count; k++) {
-                long m = -a.bitAsLong(x0 + k);
+                long m = -xBit(k);
                 acc[2 * k] ^= h0[2 * k] ^ (out[2 * k] & m);
                 acc[2 * k + 1] ^= h0[2 * k + 1] ^ (out[2 * k + 1] & m);
             }
@@ -137,8 +163,8 @@ final class Triples {
         // lowest bits: shares of x·y once x^i·y^i is added; upper bits: shares of x·Φ once x^i·Φ_i is added
         long[] z = new long[Openings.words(count)];
         for (int k = 0; k < count; k++) {
-            long x = a.bitAsLong(x0 + k);
-            long bit = (acc[2 * k] ^ (x & a.bitAsLong(y0 + k))) & 1;
+            long x = xBit(k);
+            long bit = (acc[2 * k] ^ (x & yBit(k))) & 1;
             z[k >>> 6] |= bit << (k & 63);
             acc[2 * k] ^= phi[2 * k] & -x;
             acc[2 * k + 1] ^= phi[2 * k + 1] & -x;
@@ -151,12 +177,9 @@ final class Triples {
 
     private void roundCorrections(long[] z) {
         int words = z.length;
-        long[] e = new long[words];
-        for (int w = 0; w < words; w++) {
-            e[w] = z[w] ^ a.bits[(lay.r0() >>> 6) + w];
-        }
-        if ((count & 63) != 0) {
-            e[words - 1] &= (1L << (count & 63)) - 1;
+        long[] e = z.clone();
+        for (int k = 0; k < count; k++) {
+            e[k >>> 6] ^= a.bitAsLong(lay.r(k)) << (k & 63);
         }
         if (s.deviation.is(Deviation.Kind.TRIPLE_BIT)) {
             e[0] ^= 1;
@@ -187,7 +210,7 @@ final class Triples {
         s.recordBroadcast("triple-corrections", all);
         for (int k = 0; k < count; k++) {
             if (((sum[k >>> 6] >>> (k & 63)) & 1) != 0) {
-                a.addOne(lay.r0() + k, s.deltaLo, s.deltaHi); // r becomes z
+                a.addOne(lay.r(k), s.deltaLo, s.deltaHi); // r becomes z
             }
         }
     }
@@ -228,6 +251,10 @@ final class Triples {
             permutation[k] = permutation[j];
             permutation[j] = t;
         }
+        position = new int[count];
+        for (int k = 0; k < count; k++) {
+            position[permutation[k]] = k;
+        }
     }
 
     /**
@@ -236,16 +263,15 @@ final class Triples {
      * 2^-ρ. Cheaper than a GF(2^128) combination (no multiplications) and as strong for ρ = 40.
      */
     private void computeCheck() {
-        int r0 = lay.r0();
         long[] w = checkShares;
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
-                Blocks.xorInto(w, 0, a.keys[p], 2 * r0, count);
-                Blocks.xorInto(w, 0, a.macs[p], 2 * r0, count);
+                gatherXor(a.keys[p], 2, w);
+                gatherXor(a.macs[p], 2, w);
             }
         }
         for (int k = 0; k < count; k++) {
-            long zm = -a.bitAsLong(r0 + k);
+            long zm = -a.bitAsLong(lay.r(k));
             w[2 * k] = (w[2 * k] ^ (s.deltaLo & zm)) & ~1L;
             w[2 * k + 1] ^= s.deltaHi & zm;
         }
@@ -256,28 +282,28 @@ final class Triples {
 
     // ---- round 4: commit to W; open the bucketing and conversion values ----
 
+    /*
+     * Per gate g, with bucket members m_0..m_{B-1} (permutation order), the opened values are
+     *   d_t = y_{m_0} ⊕ y_{m_t} (t = 1..B-1),   λ_α ⊕ X,   λ_β ⊕ y_{m_0}     where X = ⊕_t x_{m_t},
+     * and, once they are known, σ = Z ⊕ ⊕_{t≥1} d_t·x_{m_t} ⊕ (λ_α⊕X)·y_{m_0} ⊕ (λ_β⊕y_{m_0})·X ⊕ (λ_α⊕X)(λ_β⊕y_{m_0})
+     * with Z = ⊕_t z_{m_t}. One pass per peer and per MAC/key array reads the members in random
+     * order once and keeps, per gate, the B+2 values σ needs ("stash": Z, X, y_{m_0}, x_{m_1..m_{B-1}}).
+     */
+
     private Shares roundCommitAndOpen(Circuit circuit, Shares masks) {
         int ands = lay.andGates();
-        int per = bucket + 1; // B-1 bucketing values, then λ_α ⊕ x and λ_β ⊕ y
+        int per = bucket + 1;
         int items = ands * per;
-        Shares open = new Shares(s.parties, s.self, items);
         int[][] inputsOf = andInputs(circuit);
-        LinearOps ops = new LinearOps();
-        int x0 = lay.x0();
-        int y0 = lay.y0();
-        for (int g = 0; g < ands; g++) {
-            int base = g * per;
-            int first = permutation[g * bucket];
-            for (int t = 1; t < bucket; t++) {
-                ops.copy(base + t - 1, a, y0 + first).xor(base + t - 1, a, y0 + permutation[g * bucket + t]);
+        Shares open = new Shares(s.parties, s.self, items);
+        Shares stash = new Shares(s.parties, s.self, ands * (bucket + 2));
+        gatherBits(inputsOf, masks, open, stash);
+        for (int p = 0; p < s.parties; p++) {
+            if (s.isPeer(p)) {
+                gatherBlocks(inputsOf, a.macs[p], masks.macs[p], open.macs[p], stash.macs[p]);
+                gatherBlocks(inputsOf, a.keys[p], masks.keys[p], open.keys[p], stash.keys[p]);
             }
-            ops.copy(base + bucket - 1, masks, inputsOf[0][g]);
-            for (int t = 0; t < bucket; t++) {
-                ops.xor(base + bucket - 1, a, x0 + permutation[g * bucket + t]);
-            }
-            ops.copy(base + bucket, masks, inputsOf[1][g]).xor(base + bucket, a, y0 + first);
         }
-        ops.applyTo(open, s.deltaLo, s.deltaHi);
         checkRandomness = s.prg.nextBytes(Commitment.RANDOMNESS_BYTES);
         byte[] commitment = Commitment.commit(s.self, checkRandomness, Blocks.toBytes(combinedCheck));
         long[] myBits = open.bits.clone();
@@ -310,40 +336,149 @@ final class Triples {
                 }
             }
         }
-        byte[][] commitments = checkCommitments;
-        s.recordBroadcast("leaky-and-commitments", commitments);
+        s.recordBroadcast("leaky-and-commitments", checkCommitments);
         s.recordBroadcast("triple-openings", bitsOf);
 
         Shares sigma = new Shares(s.parties, s.self, ands);
-        LinearOps combine = new LinearOps();
-        int r0 = lay.r0();
-        for (int g = 0; g < ands; g++) {
-            int base = g * per;
-            int first = permutation[g * bucket];
-            combine.copy(g, a, r0 + first);
-            for (int t = 1; t < bucket; t++) {
-                int m = permutation[g * bucket + t];
-                combine.xor(g, a, r0 + m);
-                if (bit(opened, base + t - 1)) {
-                    combine.xor(g, a, x0 + m);
-                }
-            }
-            boolean da = bit(opened, base + bucket - 1);
-            boolean db = bit(opened, base + bucket);
-            if (da) {
-                combine.xor(g, a, y0 + first);
-            }
-            if (db) {
-                for (int t = 0; t < bucket; t++) {
-                    combine.xor(g, a, x0 + permutation[g * bucket + t]);
-                }
-            }
-            if (da && db) {
-                combine.addOne(g);
+        sigmaBits(opened, stash, sigma);
+        for (int p = 0; p < s.parties; p++) {
+            if (s.isPeer(p)) {
+                sigmaBlocks(opened, stash.macs[p], sigma.macs[p]);
+                sigmaBlocks(opened, stash.keys[p], sigma.keys[p]);
             }
         }
-        combine.applyTo(sigma, s.deltaLo, s.deltaHi);
+        for (int g = 0; g < ands; g++) {
+            if (bit(opened, g * per + bucket - 1) && bit(opened, g * per + bucket)) {
+                sigma.addOne(g, s.deltaLo, s.deltaHi);
+            }
+        }
         return sigma;
+    }
+
+    private void gatherBits(int[][] inputsOf, Shares masks, Shares open, Shares stash) {
+        int per = bucket + 1;
+        int st = bucket + 2;
+        for (int g = 0; g < lay.andGates(); g++) {
+            long zs = 0;
+            long xs = 0;
+            long y0 = 0;
+            for (int t = 0; t < bucket; t++) {
+                int m = permutation[g * bucket + t];
+                long x = a.bitAsLong(lay.x(m));
+                long y = a.bitAsLong(lay.y(m));
+                zs ^= a.bitAsLong(lay.r(m));
+                xs ^= x;
+                if (t == 0) {
+                    y0 = y;
+                } else {
+                    setBit(open.bits, g * per + t - 1, y0 ^ y);
+                    setBit(stash.bits, g * st + 2 + t, x);
+                }
+            }
+            setBit(open.bits, g * per + bucket - 1, masks.bitAsLong(inputsOf[0][g]) ^ xs);
+            setBit(open.bits, g * per + bucket, masks.bitAsLong(inputsOf[1][g]) ^ y0);
+            setBit(stash.bits, g * st, zs);
+            setBit(stash.bits, g * st + 1, xs);
+            setBit(stash.bits, g * st + 2, y0);
+        }
+    }
+
+    /**
+     * The same linear combinations as {@link #gatherBits}, on one peer's MACs or keys. The triples
+     * are read in order and their contributions XORed into their gate's slots (the targets are
+     * small and each gate's slots are adjacent), which is much kinder to the caches than reading
+     * the members of each bucket at random places.
+     */
+    private void gatherBlocks(int[][] inputsOf, long[] src, long[] lambda, long[] open, long[] stash) {
+        int per = bucket + 1;
+        int st = bucket + 2;
+        int base = 2 * lay.t0();
+        int used = lay.andGates() * bucket;
+        for (int k = 0; k < count; k++) {
+            int pos = position[k];
+            if (pos >= used) {
+                continue; // a triple of a spare bucket
+            }
+            int g = pos / bucket;
+            int t = pos - g * bucket;
+            int i = base + 6 * k;
+            int o = 2 * g * per;
+            int q = 2 * g * st;
+            long yl = src[i + 2];
+            long yh = src[i + 3];
+            stash[q] ^= src[i + 4];
+            stash[q + 1] ^= src[i + 5];
+            stash[q + 2] ^= src[i];
+            stash[q + 3] ^= src[i + 1];
+            if (t == 0) {
+                stash[q + 4] = yl;
+                stash[q + 5] = yh;
+                for (int d = 0; d < bucket - 1; d++) {
+                    open[o + 2 * d] ^= yl;
+                    open[o + 2 * d + 1] ^= yh;
+                }
+                open[o + 2 * bucket] ^= yl;
+                open[o + 2 * bucket + 1] ^= yh;
+            } else {
+                open[o + 2 * (t - 1)] ^= yl;
+                open[o + 2 * (t - 1) + 1] ^= yh;
+                stash[q + 2 * (2 + t)] = src[i];
+                stash[q + 2 * (2 + t) + 1] = src[i + 1];
+            }
+        }
+        for (int g = 0; g < lay.andGates(); g++) {
+            int o = 2 * g * per;
+            int q = 2 * g * st;
+            int la = 2 * inputsOf[0][g];
+            int lb = 2 * inputsOf[1][g];
+            open[o + 2 * (bucket - 1)] = lambda[la] ^ stash[q + 2];
+            open[o + 2 * (bucket - 1) + 1] = lambda[la + 1] ^ stash[q + 3];
+            open[o + 2 * bucket] ^= lambda[lb];
+            open[o + 2 * bucket + 1] ^= lambda[lb + 1];
+        }
+    }
+
+    private void sigmaBits(long[] opened, Shares stash, Shares sigma) {
+        int per = bucket + 1;
+        int st = bucket + 2;
+        for (int g = 0; g < lay.andGates(); g++) {
+            long v = stash.bitAsLong(g * st);
+            for (int t = 1; t < bucket; t++) {
+                v ^= bitAsLong(opened, g * per + t - 1) & stash.bitAsLong(g * st + 2 + t);
+            }
+            v ^= bitAsLong(opened, g * per + bucket - 1) & stash.bitAsLong(g * st + 2);
+            v ^= bitAsLong(opened, g * per + bucket) & stash.bitAsLong(g * st + 1);
+            setBit(sigma.bits, g, v);
+        }
+    }
+
+    private void sigmaBlocks(long[] opened, long[] stash, long[] sigma) {
+        int per = bucket + 1;
+        int st = bucket + 2;
+        for (int g = 0; g < lay.andGates(); g++) {
+            int q = 2 * g * st;
+            long l = stash[q];
+            long h = stash[q + 1];
+            for (int t = 1; t < bucket; t++) {
+                long m = -bitAsLong(opened, g * per + t - 1);
+                l ^= stash[q + 2 * (2 + t)] & m;
+                h ^= stash[q + 2 * (2 + t) + 1] & m;
+            }
+            long ma = -bitAsLong(opened, g * per + bucket - 1);
+            long mb = -bitAsLong(opened, g * per + bucket);
+            l ^= (stash[q + 4] & ma) ^ (stash[q + 2] & mb);
+            h ^= (stash[q + 5] & ma) ^ (stash[q + 3] & mb);
+            sigma[2 * g] = l;
+            sigma[2 * g + 1] = h;
+        }
+    }
+
+    private static void setBit(long[] packed, int i, long v) {
+        packed[i >>> 6] = (packed[i >>> 6] & ~(1L << (i & 63))) | (v << (i & 63));
+    }
+
+    private static long bitAsLong(long[] packed, int i) {
+        return (packed[i >>> 6] >>> (i & 63)) & 1;
     }
 
     // ---- round 5: open W, check ΣW = 0, compare transcripts ----

@@ -52,9 +52,7 @@ public final class WrkEngine {
             s.phase("base-ot");
             cot.setup(net, s.deltaLo, s.deltaHi, s.prg);
 
-            s.phase("authenticated-bits");
             AuthenticatedBits abits = new AuthenticatedBits(s, lay);
-            abits.commitCoins();
             s.phase("ot-extension");
             Shares a = abits.extend(cot);
             s.enableNotices();

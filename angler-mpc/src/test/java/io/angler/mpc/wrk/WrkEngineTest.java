@@ -55,16 +55,26 @@ class WrkEngineTest {
         }
     }
 
-    @Test
-    void standardCircuits() {
-        Random rnd = new Random(7);
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5, 9})
+    void standardCircuits(int n) {
+        Random rnd = new Random(7 + n);
         Circuit[] circuits = {StandardCircuits.adder(16), StandardCircuits.lessThan(16), StandardCircuits.multiplier(8)};
-        int n = 3;
         for (Circuit c : circuits) {
             boolean[][] in = RandomCircuits.randomInputs(c, rnd);
             OutputPlan plan = OutputPlan.everyone(c, n);
             assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.realOt(), -1, Deviation.NONE));
         }
+    }
+
+    @Test
+    void aes128() {
+        Circuit c = StandardCircuits.aes128();
+        Random rnd = new Random(11);
+        boolean[][] in = RandomCircuits.randomInputs(c, rnd);
+        int n = 3; // the key holder, the plaintext holder and a third party without inputs
+        OutputPlan plan = randomPlan(c, n, rnd);
+        assertCorrect(c, plan, in, Parties.run(c, plan, in, n, Parties.realOt(), -1, Deviation.NONE));
     }
 
     @Test
