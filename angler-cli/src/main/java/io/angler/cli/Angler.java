@@ -14,13 +14,13 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
+            DhtCommand.class,
+            MpcCommand.class,
+            BenchCommand.class,
             OperatorCommand.class,
             ProviderCommand.class,
             RequestCommand.class,
             LeaseCommand.class,
-            DhtCommand.class,
-            MpcCommand.class,
-            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

@@ -74,9 +74,10 @@ final class DhtAnnounceCommand implements Callable<Integer> {
         List<PoolKey> keys = precisions.stream().distinct().map(p -> PoolKey.of(u, node.location.prefix(p))).toList();
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
-        try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-announce");
-             DhtNode n = DhtNode.start(node.config(cl, dir.path, 0, bootstrap));
-             Announcer announcer = new Announcer(n, servicePort)) {
+        try (DhtCommand.Resources resources = new DhtCommand.Resources()) {
+            DhtCommand.DataDir dir = resources.add(new DhtCommand.DataDir(node.dataDir, "dht-announce"));
+            DhtNode n = resources.add(DhtNode.start(node.config(cl, dir.path, 0, bootstrap)));
+            Announcer announcer = resources.add(new Announcer(n, servicePort));
             n.awaitBootstrap(joinTimeout);
             try {
                 announcer.announce("cli", keys).get(60, TimeUnit.SECONDS);
@@ -91,12 +92,7 @@ final class DhtAnnounceCommand implements Callable<Integer> {
             }
             out.flush();
             DhtCommand.runUntilStopped(duration, Duration.ofSeconds(30), err,
-                    () -> "announcing " + keys.size() + " keys; " + n.knownNodes() + " nodes known",
-                    () -> {
-                        announcer.close();
-                        n.close();
-                        dir.close();
-                    });
+                    () -> "announcing " + keys.size() + " keys; " + n.knownNodes() + " nodes known", resources::close);
         }
         return 0;
     }

@@ -37,16 +37,14 @@ final class DhtBootstrapCommand implements Callable<Integer> {
         }
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
-        try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-bootstrap");
-             DhtNode n = DhtNode.start(node.config(cl, dir.path, port, List.of()))) {
+        try (DhtCommand.Resources resources = new DhtCommand.Resources()) {
+            DhtCommand.DataDir dir = resources.add(new DhtCommand.DataDir(node.dataDir, "dht-bootstrap"));
+            DhtNode n = resources.add(DhtNode.start(node.config(cl, dir.path, port, List.of())));
             out.println("bootstrap node listening on " + hostPort(n) + " (node ID " + n.nodeIdHex() + ", data in "
                     + dir.path + ")");
             out.flush();
             DhtCommand.runUntilStopped(duration, Duration.ofSeconds(10), err,
-                    () -> "bootstrap " + hostPort(n) + ": " + n.knownNodes() + " nodes known", () -> {
-                        n.close();
-                        dir.close();
-                    });
+                    () -> "bootstrap " + hostPort(n) + ": " + n.knownNodes() + " nodes known", resources::close);
         }
         return 0;
     }

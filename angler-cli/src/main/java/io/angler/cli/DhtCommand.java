@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -86,6 +87,27 @@ final class DhtCommand implements Runnable {
             }
             return new DhtConfig(dir, new InetSocketAddress(address(cl), port), bootstrap, location,
                     Math.min(DhtConfig.DEFAULT_ID_PRECISION, location.precision()), expiry);
+        }
+    }
+
+    /** What a command opened, closed in reverse order once (at the end, or on Ctrl-C). */
+    static final class Resources implements AutoCloseable {
+        private final ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();
+
+        synchronized <T extends AutoCloseable> T add(T resource) {
+            opened.push(resource);
+            return resource;
+        }
+
+        @Override
+        public synchronized void close() {
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception e) {
+                    // Closing goes on: one failure must not leave the other nodes running.
+                }
+            }
         }
     }
 

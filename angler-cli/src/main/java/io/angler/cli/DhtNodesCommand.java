@@ -57,21 +57,20 @@ final class DhtNodesCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         int step = Math.max(1, count / 10);
-        try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-nodes");
-             DhtSwarm swarm = DhtSwarm.start(dir.path, node.address(cl), bootstrap, spread, node.expiry, n -> {
-                 if (n % step == 0 || n == count) {
-                     err.println("started " + n + " of " + count + " nodes");
-                     err.flush();
-                 }
-             })) {
+        try (DhtCommand.Resources resources = new DhtCommand.Resources()) {
+            DhtCommand.DataDir dir = resources.add(new DhtCommand.DataDir(node.dataDir, "dht-nodes"));
+            DhtSwarm swarm = resources.add(DhtSwarm.start(dir.path, node.address(cl), bootstrap, spread, node.expiry,
+                    n -> {
+                        if (n % step == 0 || n == count) {
+                            err.println("started " + n + " of " + count + " nodes");
+                            err.flush();
+                        }
+                    }));
             swarm.awaitBootstrap(Duration.ofSeconds(30));
             out.println(count + " nodes joined the pool through " + describe(bootstrap) + " (data in " + dir.path + ")");
             out.flush();
             DhtCommand.runUntilStopped(duration, Duration.ofSeconds(10), err,
-                    () -> swarm.size() + " nodes running", () -> {
-                        swarm.close();
-                        dir.close();
-                    });
+                    () -> swarm.size() + " nodes running", resources::close);
         }
         return 0;
     }

@@ -57,6 +57,7 @@ class DataDirTest {
     @Test
     void oneNodePerDirectory() {
         try (DataDir dir = DataDir.open(tmp)) {
+            assertThat(dir.path()).isEqualTo(tmp);
             assertThatThrownBy(() -> DataDir.open(tmp)).isInstanceOf(DhtException.class).hasMessageContaining("in use");
         }
         DataDir.open(tmp).close();
