@@ -89,7 +89,7 @@ public final class Requester implements AutoCloseable {
      * Loads (or makes) the requester's identity and opens its MPC endpoint.
      *
      * @param runners makes the runner of the requester's side of a placement from its MPC
-     *     listener; null if this build cannot run placements (requests then stop after the probe,
+     *     listener; null for a requester that only probes (requests then stop after the probe,
      *     saying so)
      */
     public static Requester start(RequesterSettings settings, Function<MpcListener, RequesterRunner> runners,
@@ -160,8 +160,8 @@ public final class Requester implements AutoCloseable {
                         + " (their addresses: " + describe(found) + "); check that they run and are reachable");
             }
             if (runner == null) {
-                throw new RequestException(links.size() + " provider(s) answered, but this build cannot run a"
-                        + " placement under MPC yet, so no session was started");
+                throw new RequestException(links.size() + " provider(s) answered, but this requester was started"
+                        + " without a placement engine, so no session was started");
             }
             List<Probed> probed = new ArrayList<>();
             for (ProviderLink l : links.values()) {
