@@ -15,9 +15,12 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             DhtCommand.class,
+            MpcCommand.class,
             BenchCommand.class,
             OperatorCommand.class,
             ProviderCommand.class,
+            RequestCommand.class,
+            LeaseCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

@@ -1,0 +1,37 @@
+package io.angler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's output shape (its figures are measured by running it, not here). */
+class BenchMpcCommandTest {
+    @Test
+    void jsonHasThePhasesBytesAndRounds() throws Exception {
+        MpcCommandTest.Run r = MpcCommandTest.run("bench", "mpc", "--parties", "3", "--runs", "1", "--warmup", "0", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("parties").asInt()).isEqualTo(3);
+        assertThat(root.get("total_ms").asDouble()).isPositive();
+        for (String phase : new String[] {"connect", "base_ot", "ot_extension", "authenticated_bits", "triples",
+            "garbling", "online", "output"}) {
+            assertThat(root.get("phases_ms").has(phase)).as(phase).isTrue();
+        }
+        assertThat(root.get("bytes_per_party").asLong()).isPositive();
+        assertThat(root.get("rounds").asLong()).isPositive();
+        assertThat(root.get("reference_ms").asDouble()).isEqualTo(80.0);
+        assertThat(r.err()).contains("run 1/1");
+    }
+
+    @Test
+    void tableAndBadFlags() {
+        MpcCommandTest.Run r = MpcCommandTest.run("bench", "mpc", "--parties", "2", "--runs", "1", "--warmup", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("triples").contains("total (whole run)");
+        assertThat(MpcCommandTest.run("bench", "mpc", "--parties", "65").err()).contains("--parties 65");
+        assertThat(MpcCommandTest.run("bench", "mpc", "--parties", "3", "--runs", "0").err()).contains("--runs 0");
+        assertThat(MpcCommandTest.run("bench").exit()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,133 @@
+package io.angler.mpc.wrk;
+
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.circuit.Circuit;
+
+/**
+ * The evaluator's side (party 0): it knows every wire's masked value x ⊕ λ_w and every garbler's
+ * label for it. At an AND gate it opens, in each garbler's table, the row of the two masked
+ * inputs; the first block is the MAC of that garbler's share r^j under the evaluator's own key,
+ * from which it reads r^j (lsb(Δ0) = 1) and which it checks in full (<b>garbled-row</b>): a
+ * garbler cannot change its share, and a row decrypted under a wrong label fails the check. The
+ * masked output is ⊕ r^j; garbler j's output label is its last block ⊕ every other party's MAC
+ * under Δ_j.
+ */
+final class Evaluator {
+    private final Session s;
+    private final Circuit circuit;
+    final long[][] labels; // per garbler, per wire
+    final long[] masked; // per wire, packed
+
+    Evaluator(Session s, Circuit circuit) {
+        this.s = s;
+        this.circuit = circuit;
+        this.labels = new long[s.parties][];
+        for (int j = 1; j < s.parties; j++) {
+            labels[j] = new long[2 * circuit.wires()];
+        }
+        this.masked = new long[(circuit.wires() + 63) >>> 6];
+    }
+
+    boolean maskedValue(int w) {
+        return ((masked[w >>> 6] >>> (w & 63)) & 1) != 0;
+    }
+
+    private void setMasked(int w, boolean v) {
+        if (v) {
+            masked[w >>> 6] |= 1L << (w & 63);
+        } else {
+            masked[w >>> 6] &= ~(1L << (w & 63));
+        }
+    }
+
+    void evaluate(Shares masks, Shares sigma, long[][] tables) {
+        int n = s.parties;
+        int garblers = n - 1;
+        long[] in = new long[garblers * n * 2];
+        long[] dec = new long[in.length];
+        long[] myMac = new long[2 * n];
+        long dl = s.deltaLo;
+        long dh = s.deltaHi;
+        for (int i = 0, g = 0; i < circuit.gates(); i++) {
+            int o = circuit.out(i);
+            int x = circuit.in0(i);
+            switch (circuit.type(i)) {
+                case Circuit.XOR -> {
+                    int y = circuit.in1(i);
+                    for (int j = 1; j < n; j++) {
+                        long[] l = labels[j];
+                        l[2 * o] = l[2 * x] ^ l[2 * y];
+                        l[2 * o + 1] = l[2 * x + 1] ^ l[2 * y + 1];
+                    }
+                    setMasked(o, maskedValue(x) ^ maskedValue(y));
+                }
+                case Circuit.INV -> {
+                    for (int j = 1; j < n; j++) {
+                        labels[j][2 * o] = labels[j][2 * x];
+                        labels[j][2 * o + 1] = labels[j][2 * x + 1];
+                    }
+                    setMasked(o, !maskedValue(x));
+                }
+                default -> {
+                    int y = circuit.in1(i);
+                    int a = maskedValue(x) ? 1 : 0;
+                    int b = maskedValue(y) ? 1 : 0;
+                    int row = 2 * a + b;
+                    long am = -a;
+                    long bm = -b;
+                    for (int j = 1; j < n; j++) {
+                        long[] l = labels[j];
+                        GarbledRows.inputs(l[2 * x], l[2 * x + 1], l[2 * y], l[2 * y + 1], g, row, j, n, in,
+                                (j - 1) * n * 2);
+                    }
+                    s.aes.permute(in, 0, dec, 0, garblers * n);
+                    int tOff = (g * 4 + row) * n * 2;
+                    for (int j = 1; j < n; j++) {
+                        long[] t = tables[j];
+                        int d = (j - 1) * n * 2;
+                        for (int q = 0; q < 2 * n; q++) {
+                            dec[d + q] ^= in[d + q] ^ t[tOff + q];
+                        }
+                    }
+                    int z = (sigma.bit(g) ? 1 : 0) ^ (masks.bit(o) ? 1 : 0) ^ (a & (masks.bit(y) ? 1 : 0))
+                            ^ (b & (masks.bit(x) ? 1 : 0)) ^ (a & b);
+                    for (int j = 1; j < n; j++) {
+                        long[] sk = sigma.keys[j];
+                        long[] mk = masks.keys[j];
+                        long kl = sk[2 * g] ^ mk[2 * o] ^ (am & mk[2 * y]) ^ (bm & mk[2 * x]);
+                        long kh = sk[2 * g + 1] ^ mk[2 * o + 1] ^ (am & mk[2 * y + 1]) ^ (bm & mk[2 * x + 1]);
+                        int d = (j - 1) * n * 2;
+                        long ml = dec[d];
+                        long mh = dec[d + 1];
+                        long r = (ml ^ kl) & 1;
+                        if (ml != (kl ^ (-r & dl)) || mh != (kh ^ (-r & dh))) {
+                            throw new MpcAbortException("garbled-row", j,
+                                    "a garbled row of AND gate " + g + " does not carry a valid MAC");
+                        }
+                        z ^= (int) r;
+                        long[] sm = sigma.macs[j];
+                        long[] mm = masks.macs[j];
+                        myMac[2 * j] = sm[2 * g] ^ mm[2 * o] ^ (am & mm[2 * y]) ^ (bm & mm[2 * x]);
+                        myMac[2 * j + 1] = sm[2 * g + 1] ^ mm[2 * o + 1] ^ (am & mm[2 * y + 1]) ^ (bm & mm[2 * x + 1]);
+                    }
+                    for (int j = 1; j < n; j++) {
+                        int d = (j - 1) * n * 2;
+                        long ll = dec[d + 2 * (n - 1)] ^ myMac[2 * j];
+                        long lh = dec[d + 2 * (n - 1) + 1] ^ myMac[2 * j + 1];
+                        for (int k = 1; k < n; k++) {
+                            if (k != j) {
+                                int pos = (k - 1) * n * 2 + 2 * (j < k ? j : j - 1);
+                                ll ^= dec[pos];
+                                lh ^= dec[pos + 1];
+                            }
+                        }
+                        labels[j][2 * o] = ll;
+                        labels[j][2 * o + 1] = lh;
+                    }
+                    setMasked(o, z != 0);
+                    g++;
+                }
+            }
+        }
+    }
+}

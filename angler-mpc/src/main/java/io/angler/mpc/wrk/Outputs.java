@@ -1,0 +1,167 @@
+package io.angler.mpc.wrk;
+
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.circuit.Circuit;
+import io.angler.mpc.circuit.OutputPlan;
+import io.angler.mpc.net.Channel;
+import java.security.MessageDigest;
+
+/**
+ * The output phase, one round. For every output bit on wire w and every recipient j:
+ * <ul>
+ *   <li>every other party opens its share of λ_w to j alone, MAC-checked (<b>output-mask</b>);</li>
+ *   <li>the evaluator sends j the masked value ŵ = w ⊕ λ_w with a digest of j's own labels
+ *       L^j_{w,ŵ} (<b>output-label</b>): the evaluator holds only the label of the true masked value,
+ *       and the other one is L ⊕ Δ_j, so it cannot claim a different value.</li>
+ * </ul>
+ * j outputs ŵ ⊕ λ_w. A party that is not a recipient of a bit receives nothing about it: no
+ * share of λ_w, no masked value.
+ *
+ * <p>A last, empty round confirms: a party returns its outputs only once every peer has said it
+ * passed every check. So if any honest party aborts, all honest parties abort (an honest party's
+ * abort notice reaches everyone), even when the cheating was aimed at one recipient only.
+ */
+final class Outputs {
+    private final Session s;
+    private final OutputPlan plan;
+    private final Shares masks;
+    private final int[] outputWires;
+
+    Outputs(Session s, Circuit circuit, OutputPlan plan, Shares masks) {
+        this.s = s;
+        this.plan = plan;
+        this.masks = masks;
+        this.outputWires = circuit.outputs();
+    }
+
+    /** The output bits {@code party} receives, in order. */
+    /** The confirmation round: nothing but the tags; an abort notice in their place aborts this party too. */
+    private void confirm() {
+        s.beginRound();
+        s.send();
+        for (int p = 0; p < s.parties; p++) {
+            if (s.isPeer(p)) {
+                s.receive(p);
+            }
+        }
+    }
+
+    private int[] outputsOf(int party) {
+        int count = 0;
+        for (int o = 0; o < outputWires.length; o++) {
+            if (plan.learns(party, o)) {
+                count++;
+            }
+        }
+        int[] r = new int[count];
+        for (int o = 0, k = 0; o < outputWires.length; o++) {
+            if (plan.learns(party, o)) {
+                r[k++] = o;
+            }
+        }
+        return r;
+    }
+
+    private Shares outputMasks(int[] outs) {
+        Shares v = new Shares(s.parties, s.self, outs.length);
+        for (int i = 0; i < outs.length; i++) {
+            v.copyFrom(i, masks, outputWires[outs[i]]);
+        }
+        return v;
+    }
+
+    /**
+     * Runs the round.
+     *
+     * @param evaluator the evaluator (party 0 only), else null
+     * @param garbler this party's garbler state (garblers only), else null
+     * @return per output bit: 1 or 0 if learned, -1 if not
+     */
+    byte[] run(Evaluator evaluator, Garbler garbler) {
+        s.beginRound();
+        for (int j = 0; j < s.parties; j++) {
+            if (!s.isPeer(j)) {
+                continue;
+            }
+            int[] outs = outputsOf(j);
+            if (outs.length == 0) {
+                continue;
+            }
+            Channel ch = s.net.channel(j);
+            Shares v = outputMasks(outs);
+            long[] bits = v.bits.clone();
+            if (s.deviation.at(Deviation.Kind.OUTPUT_MASK, j)) {
+                bits[0] ^= 1;
+            }
+            Openings.writeBits(ch, bits, outs.length);
+            Openings.writeMacDigest(s, ch, v, outs.length);
+            if (evaluator != null) {
+                long[] zHat = new long[Openings.words(outs.length)];
+                long[] labels = new long[2 * outs.length];
+                for (int i = 0; i < outs.length; i++) {
+                    int w = outputWires[outs[i]];
+                    if (evaluator.maskedValue(w)) {
+                        zHat[i >>> 6] |= 1L << (i & 63);
+                    }
+                    labels[2 * i] = evaluator.labels[j][2 * w];
+                    labels[2 * i + 1] = evaluator.labels[j][2 * w + 1];
+                }
+                if (s.deviation.at(Deviation.Kind.OUTPUT_VALUE, j)) {
+                    zHat[0] ^= 1;
+                }
+                Openings.writeBits(ch, zHat, outs.length);
+                ch.write(s.digest(labels, 0, labels.length));
+            }
+        }
+        s.send();
+
+        int[] mine = outputsOf(s.self);
+        Shares own = outputMasks(mine);
+        long[] lambda = own.bits.clone();
+        long[] zHat = new long[Openings.words(mine.length)];
+        if (evaluator != null) {
+            for (int i = 0; i < mine.length; i++) {
+                if (evaluator.maskedValue(outputWires[mine[i]])) {
+                    zHat[i >>> 6] |= 1L << (i & 63);
+                }
+            }
+        }
+        for (int p = 0; p < s.parties; p++) {
+            if (!s.isPeer(p)) {
+                continue;
+            }
+            Channel ch = s.receive(p);
+            if (mine.length == 0) {
+                continue;
+            }
+            long[] b = Openings.readBits(ch, mine.length);
+            Openings.readAndCheckMacDigest(s, ch, own, b, mine.length, "output-mask");
+            for (int w = 0; w < b.length; w++) {
+                lambda[w] ^= b[w];
+            }
+            if (p == 0) {
+                zHat = Openings.readBits(ch, mine.length);
+                byte[] digest = ch.readBytes(32);
+                long[] expected = new long[2 * mine.length];
+                for (int i = 0; i < mine.length; i++) {
+                    int w = outputWires[mine[i]];
+                    long m = -((zHat[i >>> 6] >>> (i & 63)) & 1);
+                    expected[2 * i] = garbler.labels[2 * w] ^ (m & s.deltaLo);
+                    expected[2 * i + 1] = garbler.labels[2 * w + 1] ^ (m & s.deltaHi);
+                }
+                if (!MessageDigest.isEqual(digest, s.digest(expected, 0, expected.length))) {
+                    throw new MpcAbortException("output-label", 0,
+                            "the evaluator's output labels do not prove the masked outputs it sent");
+                }
+            }
+        }
+        confirm();
+        byte[] result = new byte[outputWires.length];
+        java.util.Arrays.fill(result, (byte) -1);
+        for (int i = 0; i < mine.length; i++) {
+            long v = ((zHat[i >>> 6] ^ lambda[i >>> 6]) >>> (i & 63)) & 1;
+            result[mine[i]] = (byte) v;
+        }
+        return result;
+    }
+}

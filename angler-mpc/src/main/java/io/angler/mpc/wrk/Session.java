@@ -1,0 +1,286 @@
+package io.angler.mpc.wrk;
+
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.Prg;
+import io.angler.mpc.net.Channel;
+import io.angler.mpc.net.ChannelStats;
+import io.angler.mpc.net.Network;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One party's state for one WRK session: who it is, its global key Δ, its randomness, and the
+ * machinery every phase shares.
+ *
+ * <p><b>Rounds.</b> Every round is all-to-all: each party writes one message to every peer (maybe
+ * empty), flushes them all, then reads one message from every peer. Each message starts with a
+ * tag byte: 0 for a protocol message, 1 for an abort notice (the party that detected a failed check
+ * tells everyone which check, then leaves). So an honest party never waits for a timeout when
+ * another party aborted, and it aborts naming the same check.
+ *
+ * <p><b>Broadcast.</b> WRK assumes a broadcast channel for opened values. Here a "broadcast" is the
+ * same bytes sent to every peer, and every party hashes everything it sent and received as
+ * broadcast into a transcript; the transcripts are exchanged and compared before anything that
+ * depends on the inputs is sent (echo broadcast with abort). A party that sends different values
+ * to different peers is caught there.
+ */
+final class Session {
+    private static final byte TAG_OK = 0;
+    private static final byte TAG_ABORT = 1;
+
+    final Network net;
+    final int self;
+    final int parties;
+    final long deltaLo;
+    final long deltaHi;
+    final Prg prg;
+    final FixedKeyAes aes = new FixedKeyAes();
+    final Deviation deviation;
+
+    private final MessageDigest transcript = sha256();
+    private final MessageDigest scratchDigest = sha256();
+    private byte[] scratch = new byte[1 << 12];
+    private boolean noticesEnabled;
+
+    private final Map<String, long[]> phases = new LinkedHashMap<>();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private String phase;
+    private long phaseStart;
+    private long phaseCpuStart;
+    private ChannelStats phaseStats;
+    private long[] phaseMessages;
+
+    Session(Network net, Prg prg, Deviation deviation) {
+        this.net = net;
+        this.self = net.self();
+        this.parties = net.parties();
+        this.prg = prg;
+        this.deviation = deviation;
+        long[] d = new long[2];
+        prg.nextLongs(d, 0, 2);
+        if (self == 0) {
+            // The evaluator reads the share bit r out of a MAC M = K ⊕ r·Δ0 as lsb(M ⊕ K): lsb(Δ0) = 1.
+            d[0] |= 1;
+        }
+        this.deltaLo = d[0];
+        this.deltaHi = d[1];
+    }
+
+    boolean isPeer(int p) {
+        return p != self;
+    }
+
+    // ---- rounds ----
+
+    /** Starts a round: every peer's message begins with the protocol tag. */
+    void beginRound() {
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                net.channel(p).write(new byte[] {TAG_OK});
+            }
+        }
+    }
+
+    /** Sends this round's messages to every peer at once. */
+    void send() {
+        net.flushAll();
+    }
+
+    /** The channel to read {@code peer}'s message of this round from, once its tag is checked. */
+    Channel receive(int peer) {
+        Channel ch = net.channel(peer);
+        byte[] tag = ch.readBytes(1);
+        if (tag[0] == TAG_OK) {
+            return ch;
+        }
+        if (tag[0] == TAG_ABORT) {
+            int blamed = ch.readInt();
+            int len = ch.readBytes(1)[0] & 0xff;
+            String check = sanitize(new String(ch.readBytes(len), StandardCharsets.US_ASCII));
+            throw new MpcAbortException(check, blamed >= 0 && blamed < parties ? blamed : -1,
+                    "party " + peer + " aborted the session after this check failed");
+        }
+        throw new MpcAbortException("protocol", peer, "message starts with an unknown tag");
+    }
+
+    /** From now on a failed check is announced to the peers (not during OT, whose framing is not ours). */
+    void enableNotices() {
+        noticesEnabled = true;
+    }
+
+    /** Tells every peer, best effort, that this party aborts and why; never throws. */
+    void announceAbort(MpcAbortException e) {
+        if (!noticesEnabled) {
+            return;
+        }
+        noticesEnabled = false;
+        byte[] check = sanitize(e.check()).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 1 + check.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(TAG_ABORT).putInt(e.peer()).put((byte) check.length).put(check);
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                try {
+                    Channel ch = net.channel(p);
+                    ch.write(b.array());
+                    ch.flush();
+                } catch (RuntimeException ignored) {
+                    // the peer may be gone already; the notice is a courtesy
+                }
+            }
+        }
+    }
+
+    private static String sanitize(String check) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < check.length() && sb.length() < 40; i++) {
+            char c = check.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+                sb.append(c);
+            }
+        }
+        return sb.length() == 0 ? "unknown" : sb.toString();
+    }
+
+    // ---- broadcast transcript ----
+
+    /** Adds one broadcast round to the transcript: each party's payload, in party order. */
+    void recordBroadcast(String label, long[][] perParty) {
+        transcript.update(label.getBytes(StandardCharsets.US_ASCII));
+        for (int p = 0; p < parties; p++) {
+            long[] v = perParty[p];
+            transcript.update(intBytes(v.length));
+            ensureScratch(8 * v.length);
+            ByteBuffer.wrap(scratch, 0, 8 * v.length).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(v);
+            transcript.update(scratch, 0, 8 * v.length);
+        }
+    }
+
+    void recordBroadcast(String label, byte[][] perParty) {
+        transcript.update(label.getBytes(StandardCharsets.US_ASCII));
+        for (int p = 0; p < parties; p++) {
+            transcript.update(intBytes(perParty[p].length));
+            transcript.update(perParty[p]);
+        }
+    }
+
+    /** The digest of everything broadcast so far (the transcript keeps growing). */
+    byte[] transcriptDigest() {
+        try {
+            return ((MessageDigest) transcript.clone()).digest();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests are cloneable in every Java runtime", e);
+        }
+    }
+
+    /**
+     * Checks that every peer's transcript digest (exchanged by the caller in one of its rounds)
+     * equals this party's.
+     */
+    void checkTranscript(byte[] mine, byte[][] received) {
+        for (int p = 0; p < parties; p++) {
+            if (p != self && !MessageDigest.isEqual(mine, received[p])) {
+                throw new MpcAbortException("broadcast", p,
+                        "what this party and party " + p + " received as broadcast differs");
+            }
+        }
+    }
+
+    private static byte[] intBytes(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    // ---- digests of MAC lists ----
+
+    /** SHA-256 of {@code len} longs of {@code a} from {@code off}: how a batch of MACs is sent and checked. */
+    byte[] digest(long[] a, int off, int len) {
+        scratchDigest.reset();
+        int chunk = 1 << 12;
+        for (int done = 0; done < len; done += chunk) {
+            int m = Math.min(chunk, len - done);
+            ensureScratch(8 * m);
+            ByteBuffer.wrap(scratch, 0, 8 * m).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(a, off + done, m);
+            scratchDigest.update(scratch, 0, 8 * m);
+        }
+        return scratchDigest.digest();
+    }
+
+    private void ensureScratch(int bytes) {
+        if (scratch.length < bytes) {
+            scratch = new byte[Math.max(bytes, 2 * scratch.length)];
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    // ---- phases ----
+
+    /** Ends the current phase (if any) and starts {@code name}; time, traffic and rounds accumulate per name. */
+    void phase(String name) {
+        long now = System.nanoTime();
+        long cpu = cpuNanos();
+        ChannelStats stats = net.totalStats();
+        long[] messages = messagesPerPeer();
+        if (phase != null) {
+            long[] acc = phases.computeIfAbsent(phase, k -> new long[5]);
+            ChannelStats d = stats.minus(phaseStats);
+            acc[0] += now - phaseStart;
+            acc[1] += d.bytesSent();
+            acc[2] += d.bytesReceived();
+            long r = 0;
+            for (int p = 0; p < parties; p++) {
+                r = Math.max(r, messages[p] - phaseMessages[p]);
+            }
+            acc[3] += r;
+            acc[4] += cpu - phaseCpuStart;
+        }
+        phase = name;
+        phaseStart = now;
+        phaseCpuStart = cpu;
+        phaseStats = stats;
+        phaseMessages = messages;
+    }
+
+    /**
+     * Messages sent to each peer so far. Every round (ours, and every flight of the OT) sends one
+     * message to each peer it involves, so the largest per-peer count is the number of rounds.
+     */
+    private long[] messagesPerPeer() {
+        long[] m = new long[parties];
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                m[p] = net.channel(p).stats().messagesSent();
+            }
+        }
+        return m;
+    }
+
+    List<PhaseStats> phaseStats() {
+        List<PhaseStats> r = new ArrayList<>();
+        phases.forEach((name, a) -> r.add(new PhaseStats(name, a[0] / 1e6, a[4] / 1e6, a[1], a[2], a[3])));
+        return r;
+    }
+
+    /** This thread's CPU time, or 0 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        try {
+            long t = THREADS.getCurrentThreadCpuTime();
+            return t < 0 ? 0 : t;
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.angler.mpc.wrk;
+
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.circuit.Circuit;
+import io.angler.mpc.circuit.OutputPlan;
+import io.angler.mpc.crypto.Prg;
+import io.angler.mpc.net.Channel;
+import io.angler.mpc.net.Network;
+import java.util.Objects;
+
+/**
+ * Maliciously secure n-party computation of a Boolean circuit by authenticated garbling (Wang,
+ * Ranellucci, Katz: "Global-Scale Secure Multiparty Computation", CCS 2017), security with abort
+ * against any n-1 corrupted parties. docs/mpc.md describes the protocol phase by phase.
+ *
+ * <p>Every party of a session calls {@link #run} at the same time with the same circuit, output
+ * plan and options, on its own view of the same network; party 0 evaluates the garbled circuit,
+ * every other party garbles. Each party gets the output bits the plan gives it, authenticated, and
+ * nothing about the others; or, if any check fails or any peer disconnects or times out, an
+ * {@link MpcAbortException} naming the check, after which it must discard the session. The run
+ * uses only the calling thread; the caller owns and closes the network.
+ */
+public final class WrkEngine {
+    private WrkEngine() {
+    }
+
+    /**
+     * Runs one session as party {@code net.self()}.
+     *
+     * @param net the session's network; its size is the number of parties (2 to 64)
+     * @param circuit the circuit; its input slots are parties 0.. (slots beyond are parties without inputs)
+     * @param plan who learns which output bit
+     * @param myInputs this party's input bits, in the order of {@link Circuit#inputs(int)}
+     * @param options settings, the same for all parties
+     * @return this party's outputs and per-phase figures
+     * @throws IllegalArgumentException if the arguments do not fit together (checked before any traffic)
+     * @throws MpcAbortException if the session aborted
+     */
+    public static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs,
+                                WrkOptions options) {
+        return run(net, circuit, plan, myInputs, options, new PairwiseCotSource(), Deviation.NONE);
+    }
+
+    /** The test seam: a different OT source, and one party's deliberate deviation. */
+    static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs, WrkOptions options,
+                         CorrelatedOt cot, Deviation deviation) {
+        validate(net, circuit, plan, myInputs);
+        Objects.requireNonNull(options, "options");
+        Session s = new Session(net, Prg.secure(), deviation);
+        Layout lay = Layout.of(circuit, s.parties, options.statisticalSecurity());
+        try {
+            s.phase("base-ot");
+            cot.setup(net, s.deltaLo, s.deltaHi, s.prg);
+
+            AuthenticatedBits abits = new AuthenticatedBits(s, lay);
+            s.phase("ot-extension");
+            Shares a = abits.extend(cot);
+            s.enableNotices();
+            s.phase("authenticated-bits");
+            abits.check();
+
+            s.phase("triples");
+            Shares masks = WireMasks.compute(s, lay, circuit, a);
+            Shares sigma = new Triples(s, lay, a, abits.tripleCoin()).run(circuit, masks);
+
+            s.phase("garbling");
+            Garbler garbler = s.self == 0 ? null : new Garbler(s, circuit);
+            long[][] tables = garble(s, garbler, masks, sigma, circuit.andGates());
+
+            s.phase("online");
+            Inputs inputs = new Inputs(s, circuit, lay, masks);
+            inputs.run(myInputs);
+            long[][] inputLabels = inputs.exchangeLabels(garbler);
+            Evaluator evaluator = null;
+            if (s.self == 0) {
+                evaluator = new Evaluator(s, circuit);
+                load(evaluator, circuit, inputs, inputLabels);
+                evaluator.evaluate(masks, sigma, tables);
+            }
+
+            s.phase("output");
+            byte[] outputs = new Outputs(s, circuit, plan, masks).run(evaluator, garbler);
+            s.phase(null);
+            return new WrkResult(outputs, s.phaseStats());
+        } catch (MpcAbortException e) {
+            s.announceAbort(e);
+            throw e;
+        } catch (RuntimeException e) {
+            s.announceAbort(new MpcAbortException("internal-error", -1, "unexpected failure"));
+            throw e;
+        }
+    }
+
+    /** One round: every garbler sends its tables to the evaluator; the evaluator returns them per garbler. */
+    private static long[][] garble(Session s, Garbler garbler, Shares masks, Shares sigma, int ands) {
+        long[] mine = garbler == null ? null : garbler.garble(masks, sigma);
+        s.beginRound();
+        if (mine != null) {
+            s.net.channel(0).writeLongs(mine);
+        }
+        s.send();
+        long[][] tables = s.self == 0 ? new long[s.parties][] : null;
+        for (int p = 0; p < s.parties; p++) {
+            if (s.isPeer(p)) {
+                Channel ch = s.receive(p);
+                if (tables != null) {
+                    tables[p] = new long[ands * 4 * s.parties * 2];
+                    ch.readLongs(tables[p]);
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** Puts the masked inputs and the garblers' input labels on the evaluator's wires. */
+    private static void load(Evaluator ev, Circuit c, Inputs inputs, long[][] inputLabels) {
+        for (int p = 0, k = 0; p < c.parties(); p++) {
+            for (int w : c.inputs(p)) {
+                if (inputs.masked(k)) {
+                    ev.masked[w >>> 6] |= 1L << (w & 63);
+                }
+                for (int j = 1; j < inputLabels.length; j++) {
+                    ev.labels[j][2 * w] = inputLabels[j][2 * k];
+                    ev.labels[j][2 * w + 1] = inputLabels[j][2 * k + 1];
+                }
+                k++;
+            }
+        }
+    }
+
+    private static void validate(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs) {
+        Objects.requireNonNull(net, "net");
+        Objects.requireNonNull(circuit, "circuit");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(myInputs, "myInputs");
+        int n = net.parties();
+        if (n < 2 || n > OutputPlan.MAX_PARTIES) {
+            throw new IllegalArgumentException("wrk: " + n + " parties is outside 2.." + OutputPlan.MAX_PARTIES);
+        }
+        if (circuit.parties() > n) {
+            throw new IllegalArgumentException("wrk: the circuit has inputs for " + circuit.parties()
+                    + " parties but the session has only " + n);
+        }
+        plan.check(circuit, n);
+        int self = net.self();
+        int expected = self < circuit.parties() ? circuit.inputBits(self) : 0;
+        if (myInputs.length != expected) {
+            throw new IllegalArgumentException("wrk: party " + self + " gave " + myInputs.length
+                    + " input bits but the circuit expects " + expected);
+        }
+    }
+}
