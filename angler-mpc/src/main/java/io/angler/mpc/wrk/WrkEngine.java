@@ -6,6 +6,7 @@ import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.PairwiseCot;
 import java.util.Objects;
 
 /**
@@ -46,8 +47,13 @@ public final class WrkEngine {
                          CorrelatedOt cot, Deviation deviation) {
         validate(net, circuit, plan, myInputs);
         Objects.requireNonNull(options, "options");
+        Layout lay = Layout.of(circuit, net.parties(), options.statisticalSecurity());
+        if (lay.count() > PairwiseCot.MAX_COUNT) {
+            throw new IllegalArgumentException("wrk: the circuit (" + circuit.andGates() + " AND gates) needs "
+                    + lay.count() + " authenticated bits per party, more than one session can make ("
+                    + PairwiseCot.MAX_COUNT + ")");
+        }
         Session s = new Session(net, Prg.secure(), deviation);
-        Layout lay = Layout.of(circuit, s.parties, options.statisticalSecurity());
         try {
             s.phase("base-ot");
             cot.setup(s.net, s.deltaLo, s.deltaHi, s.prg);
