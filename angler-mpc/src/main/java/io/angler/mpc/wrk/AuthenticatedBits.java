@@ -4,7 +4,6 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
 import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.Prg;
-import io.angler.mpc.net.Channel;
 import java.security.MessageDigest;
 
 /**

@@ -1,7 +1,6 @@
 package io.angler.mpc.wrk;
 
 import io.angler.mpc.circuit.Circuit;
-import io.angler.mpc.net.Channel;
 
 /**
  * The input phase, three rounds (the first rides with the last triples round):

@@ -4,7 +4,6 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.crypto.Prg;
-import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
 import io.angler.mpc.ot.PairwiseCot;
 import java.util.Objects;
