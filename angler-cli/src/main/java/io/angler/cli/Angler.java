@@ -14,9 +14,13 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
-            ProviderCommand.class,
+            DhtCommand.class,
             MpcCommand.class,
             BenchCommand.class,
+            OperatorCommand.class,
+            ProviderCommand.class,
+            RequestCommand.class,
+            LeaseCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Angler implements Runnable {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs a benchmark: a table on the terminal, or one JSON object with --json."},
         subcommands = {
+            BenchDhtCommand.class,
             BenchMpcCommand.class,
         })
 final class BenchCommand implements Runnable {

@@ -1,9 +1,11 @@
 package io.angler.cli;
 
+import io.angler.node.config.Durations;
 import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
 import io.angler.node.config.ProviderConfigLoader;
 import io.angler.node.config.ProvisionerSettings;
+import io.angler.node.mpc.MpcPlacementRunner;
 import io.angler.node.provider.ProviderNode;
 import io.angler.node.provision.ManifestProvisioner;
 import io.angler.node.provision.NamespaceManifests;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "provider", mixinStandardHelpOptions = true,
         description = {
             "Runs a provider node: its offers from a YAML file (see deploy/examples/provider.yaml and",
-            "docs/operations.md), the control endpoint over mutual TLS, leases and their expiry, and",
-            "/metrics and /healthz. Stop it with Ctrl-C; leases are kept in the data directory.",
+            "docs/operations.md) announced on the pool's DHT, the control endpoint over mutual TLS, its side",
+            "of each placement under MPC, leases and their expiry, and /metrics and /healthz.",
+            "Stop it with Ctrl-C: offers are withdrawn, leases are kept in the data directory.",
         })
 final class ProviderCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -43,9 +46,16 @@ final class ProviderCommand implements Callable<Integer> {
             out.println("  data directory: " + c.node().dataDir());
             out.println("  control: " + c.node().listen() + ", MPC: " + c.node().mpcListen() + ", metrics: "
                     + (c.node().metrics() == null ? "off" : c.node().metrics()));
+            out.println("  DHT: " + (c.node().dht() == null ? "off (offers are not announced; requesters need --provider)"
+                    : c.node().dht().listen() + ", bootstrap " + c.node().dht().bootstrap() + ", expiry "
+                    + Durations.format(c.node().dht().expiry())));
             for (OfferConfig oc : c.offers()) {
                 out.println("  offer " + oc.offer().name() + ": unit " + oc.offer().unit() + ", at " + oc.offer().location()
                         + ", announced at precisions " + oc.announcePrecisions() + " (quantity and price are secret)");
+                if (oc.offer().leaseLimits().minUnits() > 1) {
+                    out.println("    note: lease.minUnits is not enforced in sessions (the placement circuit has no input"
+                            + " for it; see docs/protocol.md)");
+                }
             }
             out.println("  provisioner: " + c.provisioner().kind().label()
                     + (c.provisioner().directory() == null ? "" : " into " + c.provisioner().directory()));
@@ -54,27 +64,33 @@ final class ProviderCommand implements Callable<Integer> {
         }
         Provisioner provisioner = provisioner(c.provisioner());
         CountDownLatch stopped = new CountDownLatch(1);
-        // This build has neither the MPC placement nor DHT announcement: setups are refused, saying so.
-        ProviderNode node = ProviderNode.start(c, provisioner, null, null, c.node().mpcListen().port(), Clock.systemUTC());
+        ProviderNode node = ProviderNode.start(c, provisioner, null, MpcPlacementRunner::new, Clock.systemUTC());
         Thread hook = new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "angler-provider-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("provider " + node.fingerprint());
-        out.println("  control (TLS 1.3, mutual auth): " + node.controlAddress().getHostString() + ":"
-                + node.controlAddress().getPort());
+        out.println("  control (TLS 1.3, mutual auth): " + hostPort(node.controlAddress()));
+        out.println("  MPC sessions: " + hostPort(node.mpcAddress()));
         if (node.opsAddress() != null) {
-            out.println("  metrics and health: http://" + node.opsAddress().getHostString() + ":" + node.opsAddress().getPort()
-                    + "/metrics, /healthz");
+            out.println("  metrics and health: http://" + hostPort(node.opsAddress()) + "/metrics, /healthz");
         }
         out.println("  leases: " + node.ledger().leases().size() + " active, kept in " + c.node().dataDir());
-        out.println("  NOTE: this build cannot yet announce offers on the DHT or run placements under MPC;");
-        out.println("        session setups are refused with a message saying so. Claims, renewals and releases work.");
+        if (node.dhtAddress() == null) {
+            out.println("  DHT: off; requesters reach this provider with --provider " + hostPort(node.controlAddress()));
+        } else {
+            out.println("  DHT node: " + hostPort(node.dhtAddress()) + "; announcing offers "
+                    + c.offers().stream().map(oc -> oc.offer().name()).toList() + " (/healthz says when they are stored)");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 
     static Provisioner provisioner(ProvisionerSettings p) {

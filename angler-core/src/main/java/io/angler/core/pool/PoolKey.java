@@ -31,8 +31,11 @@ public final class PoolKey {
         return new PoolKey(overlay(unit.sha1(), cell), cell);
     }
 
-    /** Replaces the leading bits of a 160-bit value with the cell's bits (big-endian bit order). */
-    static byte[] overlay(byte[] hash, Geohash cell) {
+    /**
+     * Replaces the leading bits of a 160-bit value with the cell's bits (big-endian bit order).
+     * Pool keys are made this way, and so are DHT node IDs (random bits under the node's cell).
+     */
+    public static byte[] overlay(byte[] hash, Geohash cell) {
         if (hash.length != BYTES) {
             throw new IllegalArgumentException("pool key: hash has " + hash.length + " bytes, expected " + BYTES);
         }

@@ -30,6 +30,43 @@ public final class BitTranspose {
     }
 
     /**
+     * Turns a 128-column matrix in tile layout ({@code tiles[128*r + c]} holds rows 64r..64r+63 of
+     * column c) into {@code rows} 128-bit blocks, bit c of block k being bit k of column c. The
+     * tiles are transposed in place (destroyed).
+     *
+     * @param rows a multiple of 64
+     */
+    public static void tilesToRows(long[] tiles, int rows, long[] out) {
+        tilesToRows(tiles, rows, out, rows, null);
+    }
+
+    /**
+     * As {@link #tilesToRows(long[], int, long[])}, writing blocks 0..split-1 to {@code out} and
+     * blocks split..rows-1 to {@code tail} (from its start), so that callers get exactly-sized
+     * outputs.
+     */
+    public static void tilesToRows(long[] tiles, int rows, long[] out, int split, long[] tail) {
+        if ((rows & 63) != 0) {
+            throw new IllegalArgumentException("rows must be a multiple of 64, got " + rows);
+        }
+        for (int rb = 0; rb < rows >>> 6; rb++) {
+            int t = 128 * rb;
+            transpose64(tiles, t);
+            transpose64(tiles, t + 64);
+            for (int r = 0; r < 64; r++) {
+                int k = 64 * rb + r;
+                if (k < split) {
+                    out[2 * k] = tiles[t + r];
+                    out[2 * k + 1] = tiles[t + 64 + r];
+                } else {
+                    tail[2 * (k - split)] = tiles[t + r];
+                    tail[2 * (k - split) + 1] = tiles[t + 64 + r];
+                }
+            }
+        }
+    }
+
+    /**
      * Turns 128 columns of {@code rows} bits into {@code rows} 128-bit blocks: column i occupies
      * {@code cols[i*rows/64 ..]} (bit k of the column is bit k%64 of long k/64); afterwards bit i of
      * block k ({@code out[2k]} for i < 64, {@code out[2k+1]} otherwise) is bit k of column i.

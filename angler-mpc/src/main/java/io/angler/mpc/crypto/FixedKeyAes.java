@@ -57,6 +57,18 @@ public final class FixedKeyAes {
         }
     }
 
+    /**
+     * {@code out = π(in)} on raw bytes (16 per block, {@code blocks} blocks; in and out may be the
+     * same array): for callers that build their input as bytes and want no conversion passes.
+     */
+    public void permuteBytes(byte[] in, int inOff, byte[] out, int outOff, int blocks) {
+        try {
+            cipher.update(in, inOff, blocks * 16, out, outOff);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Circular-correlation-robust hash: {@code out = π(σ(in)) ⊕ σ(in)}. */
     public void ccrHash(long[] in, int inOff, long[] out, int outOff, int blocks) {
         for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {

@@ -34,7 +34,7 @@ public final class InMemoryNetwork implements Network {
         for (int i = 0; i < parties; i++) {
             nets.add(new InMemoryNetwork(i, parties));
         }
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         BlockingQueue<byte[]>[][] queues = new BlockingQueue[parties][parties]; // [from][to]
         for (int i = 0; i < parties; i++) {
             for (int j = 0; j < parties; j++) {

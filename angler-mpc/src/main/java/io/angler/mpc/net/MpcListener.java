@@ -39,6 +39,7 @@ public final class MpcListener implements AutoCloseable {
     private final TlsIdentity identity;
     private final ServerSocket server;
     private final SSLSocketFactory tls;
+    private final SSLSocketFactory dialer;
     private final long handshakeMillis;
     private final Thread acceptor;
     private final ThreadPoolExecutor handlers;
@@ -49,6 +50,10 @@ public final class MpcListener implements AutoCloseable {
         this.identity = identity;
         this.server = server;
         this.tls = identity.anyPeerContext().getSocketFactory();
+        // Outgoing connections of every session share one client context, so that a later session
+        // to the same peer resumes its TLS session (no certificate signatures); the dialler checks
+        // the peer's fingerprint itself, on full and resumed handshakes alike.
+        this.dialer = identity.anyPeerContext().getSocketFactory();
         this.handshakeMillis = Math.max(1, handshakeTimeout.toMillis());
         int id = IDS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
@@ -95,6 +100,11 @@ public final class MpcListener implements AutoCloseable {
 
     public TlsIdentity identity() {
         return identity;
+    }
+
+    /** The factory for this node's outgoing MPC connections (accepts any certificate: the caller checks it). */
+    SSLSocketFactory dialer() {
+        return dialer;
     }
 
     Duration handshakeTimeout() {

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class TlsChannel extends FramedChannel {
     private static final byte[] CLOSE = new byte[0];
-    private static final int BUFFER = 1 << 16;
+    private static final int BUFFER = 1 << 15;
 
     private final SSLSocket ssl;
     private final Socket raw;

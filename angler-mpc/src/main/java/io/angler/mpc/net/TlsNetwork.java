@@ -12,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,11 +87,7 @@ public final class TlsNetwork implements Network {
         List<Future<MpcListener.Link>> outgoing = new ArrayList<>();
         try {
             if (self > 0) {
-                Set<String> pins = new HashSet<>();
-                for (int p = 0; p < self; p++) {
-                    pins.add(parties.get(p).fingerprint());
-                }
-                SSLSocketFactory factory = listener.identity().pinnedContext(pins).getSocketFactory();
+                SSLSocketFactory factory = listener.dialer();
                 int id = CONNECTORS.incrementAndGet();
                 AtomicInteger k = new AtomicInteger();
                 pool = Executors.newFixedThreadPool(self, r -> {
@@ -109,7 +103,7 @@ public final class TlsNetwork implements Network {
             // Wait for the incoming connections, failing early if an outgoing one already failed.
             while (!expected.awaitAll(Math.min(deadline, System.nanoTime() + POLL_NANOS))) {
                 for (int p = 0; p < self; p++) {
-                    if (outgoing.get(p).isDone()) {
+                    if (links[p] == null && outgoing.get(p).isDone()) {
                         links[p] = collect(outgoing.get(p), p, deadline);
                     }
                 }
@@ -127,10 +121,15 @@ public final class TlsNetwork implements Network {
                 }
             }
             TlsChannel[] channels = new TlsChannel[n];
-            for (int p = 0; p < n; p++) {
-                if (p != self) {
-                    channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
+            try {
+                for (int p = 0; p < n; p++) {
+                    if (p != self) {
+                        channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                new TlsNetwork(self, channels).close(); // stops the writers already started
+                throw e;
             }
             return new TlsNetwork(self, channels);
         } catch (IOException | RuntimeException e) {
@@ -147,8 +146,10 @@ public final class TlsNetwork implements Network {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
                         closeQuietly(f.get().raw());
-                    } catch (ExecutionException | InterruptedException ignored) {
+                    } catch (ExecutionException ignored) {
                         // that connection was never made
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             }
@@ -302,7 +303,7 @@ public final class TlsNetwork implements Network {
             }
             String got = TlsIdentity.peerFingerprint(ssl.getSession());
             if (!got.equals(endpoint.fingerprint())) {
-                // pinning admits any party of the session; the one at this address must be this party
+                // the pin: checked before anything is sent, on full and resumed handshakes alike
                 throw new MpcAbortException("connect", peer, "the node at " + endpoint.address() + " presented "
                         + got + ", not party " + peer + "'s certificate " + endpoint.fingerprint());
             }

@@ -18,33 +18,32 @@ final class CotReceiver {
     }
 
     /**
-     * Extends to the {@code m} packed bits (m a multiple of 128): writes the MACs as m blocks into
-     * {@code macs} and returns the matrix u (128 columns of m bits) for the sender.
+     * Extends to the {@code m} packed bits (m a multiple of 128): writes the matrix u for the
+     * sender (128 columns of m bits, tile layout, 2m longs) into {@code u}, and the MACs as blocks,
+     * rows 0..split-1 into {@code macs} and the rest into {@code tail}. {@code t} is scratch of 2m
+     * longs.
      */
-    long[] extend(long[] bits, int m, long[] macs) {
-        int stride = m >>> 6;
-        long[] t = new long[ColumnPrg.COLUMNS * stride];
-        long[] u = new long[ColumnPrg.COLUMNS * stride];
+    void extend(long[] bits, int m, long[] t, long[] u, long[] macs, int split, long[] tail) {
         g0.next(m, t);
         g1.next(m, u);
-        for (int i = 0; i < ColumnPrg.COLUMNS; i++) {
-            int o = i * stride;
-            for (int w = 0; w < stride; w++) {
-                u[o + w] ^= t[o + w] ^ bits[w];
+        for (int rb = 0; rb < m >>> 6; rb++) {
+            long x = bits[rb];
+            int o = ColumnPrg.COLUMNS * rb;
+            for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+                u[o + c] ^= t[o + c] ^ x;
             }
         }
-        BitTranspose.columnsToRows(t, m, macs);
-        return u;
+        BitTranspose.tilesToRows(t, m, macs, split, tail);
     }
 
     /**
-     * The KOS check values for the sender's challenge: (X, T) = (sum x_k h^(m-k), sum t_k h^(m-k)),
-     * four longs.
+     * The KOS check values for the sender's challenge: (X, T) = (sum x_k h^(m-k), sum t_k h^(m-k))
+     * over the m rows (macs then tail), four longs.
      */
-    static long[] checkValues(PolyHash challenge, long[] bits, long[] macs, int m) {
+    static long[] checkValues(PolyHash challenge, long[] bits, int m, long[] macs, int split, long[] tail) {
         long[] out = new long[4];
         challenge.evalBits(bits, m, out, 0);
-        challenge.eval(macs, 0, m, out, 2);
+        challenge.eval(macs, split, tail, m - split, out, 2);
         return out;
     }
 }

@@ -21,28 +21,29 @@ final class CotSender {
         this.g = new ColumnPrg(seeds, aes);
     }
 
-    /** The keys (m blocks) for the receiver's matrix {@code u} of m-bit columns. */
-    long[] keys(long[] u, int m) {
-        int stride = m >>> 6;
-        long[] q = new long[ColumnPrg.COLUMNS * stride];
+    /**
+     * The keys for the receiver's matrix {@code u} (m-bit columns, tile layout): rows 0..split-1
+     * into {@code keys}, the rest into {@code tail}. {@code q} is scratch of 2m longs.
+     */
+    void keys(long[] u, int m, long[] q, long[] keys, int split, long[] tail) {
         g.next(m, q);
-        for (int i = 0; i < ColumnPrg.COLUMNS; i++) {
-            long bit = i < 64 ? (deltaLo >>> i) & 1 : (deltaHi >>> (i - 64)) & 1;
-            long mask = -bit;
-            int o = i * stride;
-            for (int w = 0; w < stride; w++) {
-                q[o + w] ^= u[o + w] & mask;
+        long[] masks = new long[ColumnPrg.COLUMNS];
+        for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+            masks[c] = -(c < 64 ? (deltaLo >>> c) & 1 : (deltaHi >>> (c - 64)) & 1);
+        }
+        for (int rb = 0; rb < m >>> 6; rb++) {
+            int o = ColumnPrg.COLUMNS * rb;
+            for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
+                q[o + c] ^= u[o + c] & masks[c];
             }
         }
-        long[] keys = new long[2 * m];
-        BitTranspose.columnsToRows(q, m, keys);
-        return keys;
+        BitTranspose.tilesToRows(q, m, keys, split, tail);
     }
 
     /** Whether the receiver's check values (X, T) satisfy T = sum K_k h^(m-k) xor X * Delta. */
-    boolean check(PolyHash challenge, long[] keys, int m, long[] xt) {
+    boolean check(PolyHash challenge, long[] keys, int split, long[] tail, int m, long[] xt) {
         long[] k = new long[2];
-        challenge.eval(keys, 0, m, k, 0);
+        challenge.eval(keys, split, tail, m - split, k, 0);
         long[] xd = new long[2];
         Gf128.mul(xt[0], xt[1], deltaLo, deltaHi, xd, 0);
         long diff = (k[0] ^ xd[0] ^ xt[2]) | (k[1] ^ xd[1] ^ xt[3]);

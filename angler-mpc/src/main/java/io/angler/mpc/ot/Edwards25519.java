@@ -119,10 +119,19 @@ final class Edwards25519 {
         }
     }
 
-    /** A table of (j+1) * 256^i * P for i < 32, j < 8: scalar multiplication of one point by many scalars. */
+    /**
+     * A table of (j+1) * 256^i * P for i < 32, j < 8, for multiplying one point by many scalars.
+     * Entry (i, j) is the 30 ints (y+x, y-x, 2dxy) at {@code 30 * (8i + j)}: flat, so that the
+     * constant-time scan over a row is one short loop the JIT vectorises.
+     */
     static final class FixedBase {
-        final Precomp[] entries = new Precomp[32 * 8];
+        final long[] flat = new long[32 * 8 * PRECOMP_LONGS];
     }
+
+    private static final int FE = 10;
+    /** Table entries are packed two limbs per long, halving the constant-time scans. */
+    private static final int PRECOMP_LONGS = 3 * FE / 2;
+    private static final int CACHED_LONGS = 4 * FE / 2;
 
     private final int[] ta = create();
     private final int[] tb = create();
@@ -134,6 +143,7 @@ final class Edwards25519 {
     private final int[] th = create();
     private final Cached cachedTmp = new Cached();
     private final Precomp precompTmp = new Precomp();
+    private final long[] selected = new long[CACHED_LONGS];
     private final byte[] digits = new byte[64];
 
     // ---- field helpers ----
@@ -172,8 +182,7 @@ final class Edwards25519 {
         add(p.x, p.y, td);
         sqr(td, td);                  // (X+Y)^2
         add(ta, tb, th);              // H = A + B
-        sub(th, td, te);
-        carry(te);                    // E' = H - (X+Y)^2
+        sub(th, td, te);              // E' = H - (X+Y)^2: three reduced terms, within mul's bounds
         sub(ta, tb, tg);              // G' = A - B
         add(tc, tg, tf);
         carry(tf);                    // F' = C + G'
@@ -295,19 +304,22 @@ final class Edwards25519 {
 
     /** r = scalar * p for any point p (scalar below 2^255); constant-time in the scalar. */
     void scalarMult(byte[] scalar, Point p, Point r) {
-        Cached[] table = new Cached[9];
+        // j * p for j = 1..8, cached, flat: entry j-1 at 40 * (j-1)
+        long[] table = new long[8 * CACHED_LONGS];
         Point acc = new Point();
-        table[1] = new Cached();
-        toCached(p, table[1]);
-        acc.set(p);
+        Cached c = cachedTmp;
+        toCached(p, c);
+        putCached(c, table, 0);
+        Cached p1 = new Cached();
+        toCached(p, p1);
         for (int j = 2; j <= 8; j++) {
             if (j == 2) {
                 dbl(p, acc, true);
             } else {
-                addCached(acc, table[1], acc, true);
+                addCached(acc, p1, acc, true);
             }
-            table[j] = new Cached();
-            toCached(acc, table[j]);
+            toCached(acc, c);
+            putCached(c, table, (j - 1) * CACHED_LONGS);
         }
         recode(scalar);
         r.setIdentity();
@@ -319,21 +331,51 @@ final class Edwards25519 {
                 dbl(r, r, true);
             }
             selectCached(table, digits[i], cachedTmp);
-            addCached(r, cachedTmp, r, true);
+            addCached(r, cachedTmp, r, i == 0); // doublings follow, which do not read T
         }
     }
 
-    private static void selectCached(Cached[] table, int digit, Cached out) {
+    private static void putCached(Cached c, long[] table, int off) {
+        pack(c.ypx, table, off);
+        pack(c.ymx, table, off + FE / 2);
+        pack(c.z2, table, off + FE);
+        pack(c.t2d, table, off + 3 * FE / 2);
+    }
+
+    private static void pack(int[] fe, long[] dst, int off) {
+        for (int i = 0; i < FE / 2; i++) {
+            dst[off + i] = (fe[2 * i] & 0xffffffffL) | ((long) fe[2 * i + 1] << 32);
+        }
+    }
+
+    private static void unpack(long[] src, int off, int[] fe) {
+        for (int i = 0; i < FE / 2; i++) {
+            long v = src[off + i];
+            fe[2 * i] = (int) v;
+            fe[2 * i + 1] = (int) (v >>> 32);
+        }
+    }
+
+    /** Scans all 8 entries (constant time) for |digit|, or the identity for 0, then negates if digit < 0. */
+    private void selectCached(long[] table, int digit, Cached out) {
         int sign = (digit >>> 31) & 1;
         int abs = (digit ^ -sign) + sign;
-        out.setIdentity();
+        long[] s = selected;
+        java.util.Arrays.fill(s, 0);
+        s[0] = 1;           // Y+X = 1
+        s[FE / 2] = 1;      // Y-X = 1
+        s[FE] = 2;          // 2Z = 2
         for (int j = 1; j <= 8; j++) {
-            int m = eqMask(abs, j);
-            cmov(m, table[j].ypx, 0, out.ypx, 0);
-            cmov(m, table[j].ymx, 0, out.ymx, 0);
-            cmov(m, table[j].z2, 0, out.z2, 0);
-            cmov(m, table[j].t2d, 0, out.t2d, 0);
+            long m = eqMask(abs, j);
+            int o = (j - 1) * CACHED_LONGS;
+            for (int i = 0; i < CACHED_LONGS; i++) {
+                s[i] ^= (table[o + i] ^ s[i]) & m;
+            }
         }
+        unpack(s, 0, out.ypx);
+        unpack(s, FE / 2, out.ymx);
+        unpack(s, FE, out.z2);
+        unpack(s, 3 * FE / 2, out.t2d);
         cnegateCached(sign, out);
     }
 
@@ -363,15 +405,18 @@ final class Edwards25519 {
         int[][] ys = new int[pts.length][];
         toAffine(pts, pts.length, xs, ys);
         FixedBase table = new FixedBase();
+        Precomp e = new Precomp();
         for (int k = 0; k < pts.length; k++) {
-            Precomp e = new Precomp();
             add(ys[k], xs[k], e.ypx);
             carry(e.ypx);
             sub(ys[k], xs[k], e.ymx);
             carry(e.ymx);
             mul(xs[k], ys[k], e.xy2d);
             mul(e.xy2d, D2, e.xy2d);
-            table.entries[k] = e;
+            int o = k * PRECOMP_LONGS;
+            pack(e.ypx, table.flat, o);
+            pack(e.ymx, table.flat, o + FE / 2);
+            pack(e.xy2d, table.flat, o + FE);
         }
         return table;
     }
@@ -382,7 +427,7 @@ final class Edwards25519 {
         r.setIdentity();
         for (int i = 1; i < 64; i += 2) {
             selectPrecomp(table, i >>> 1, digits[i], precompTmp);
-            addPrecomp(r, precompTmp, r, true);
+            addPrecomp(r, precompTmp, r, i != 63); // the last is followed by doublings
         }
         dbl(r, r, false);
         dbl(r, r, false);
@@ -394,17 +439,25 @@ final class Edwards25519 {
         }
     }
 
-    private static void selectPrecomp(FixedBase table, int row, int digit, Precomp out) {
+    private void selectPrecomp(FixedBase table, int row, int digit, Precomp out) {
         int sign = (digit >>> 31) & 1;
         int abs = (digit ^ -sign) + sign;
-        out.setIdentity();
+        long[] s = selected;
+        java.util.Arrays.fill(s, 0, PRECOMP_LONGS, 0);
+        s[0] = 1;          // y+x = 1
+        s[FE / 2] = 1;     // y-x = 1
+        long[] flat = table.flat;
+        int base = row * 8 * PRECOMP_LONGS;
         for (int j = 1; j <= 8; j++) {
-            int m = eqMask(abs, j);
-            Precomp e = table.entries[8 * row + j - 1];
-            cmov(m, e.ypx, 0, out.ypx, 0);
-            cmov(m, e.ymx, 0, out.ymx, 0);
-            cmov(m, e.xy2d, 0, out.xy2d, 0);
+            long m = eqMask(abs, j);
+            int o = base + (j - 1) * PRECOMP_LONGS;
+            for (int i = 0; i < PRECOMP_LONGS; i++) {
+                s[i] ^= (flat[o + i] ^ s[i]) & m;
+            }
         }
+        unpack(s, 0, out.ypx);
+        unpack(s, FE / 2, out.ymx);
+        unpack(s, FE, out.xy2d);
         cnegatePrecomp(sign, out);
     }
 
@@ -558,7 +611,7 @@ final class Edwards25519 {
         }
 
         static void decode(byte[] in, int off, int[] x) {
-            org.bouncycastle.math.ec.rfc7748.X25519Field.decode(in, off, x);
+            org.bouncycastle.math.ec.rfc7748.X25519Field.decode255(in, off, x, 0); // bit 255 ignored: callers check it
         }
     }
 }

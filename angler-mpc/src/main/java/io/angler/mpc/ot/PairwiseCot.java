@@ -2,12 +2,12 @@ package io.angler.mpc.ot;
 
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
+import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.FixedKeyAes;
 import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
-import java.util.Arrays;
 
 /**
  * Correlated OT between this party and every peer, this party's global key Δ on its sender side.
@@ -42,6 +42,9 @@ public final class PairwiseCot {
     private final FixedKeyAes aes;
     private final CotSender[] senders;
     private final CotReceiver[] receivers;
+    /** Matrix scratch reused across peers and calls (2m longs each). */
+    private long[] scratchA = new long[0];
+    private long[] scratchB = new long[0];
 
     private PairwiseCot(Network net, Prg prg, FixedKeyAes aes, CotSender[] senders, CotReceiver[] receivers) {
         this.net = net;
@@ -101,27 +104,34 @@ public final class PairwiseCot {
         // 3. base-OT senders: keys; then extend 128 COTs choosing their own Δ (to be reversed)
         int m = KAPPA + PAD;
         long[][] derivMacs = new long[n][];
+        long[][] derivTails = new long[n][];
         long[][] derivBits = new long[n][];
+        long[] t = new long[2 * m];
+        long[] u = new long[2 * m];
         for (int p = 0; p < n; p++) {
             if (baseSenders[p] != null) {
                 Channel ch = net.channel(p);
                 BaseOt.Keys keys = baseSenders[p].finish(ch.readBytes(KAPPA * Edwards25519.POINT_BYTES));
                 receivers[p] = new CotReceiver(keys.k0(), keys.k1(), aes);
                 derivBits[p] = paddedBits(KAPPA, delta, prg);
-                derivMacs[p] = new long[2 * m];
-                ch.writeLongs(receivers[p].extend(derivBits[p], m, derivMacs[p]));
+                derivMacs[p] = new long[2 * KAPPA];
+                derivTails[p] = new long[2 * PAD];
+                receivers[p].extend(derivBits[p], m, t, u, derivMacs[p], KAPPA, derivTails[p]);
+                ch.writeLongs(u);
                 ch.flush();
             }
         }
         // 4. base-OT receivers: keys of that extension, and a challenge
         long[][] derivKeys = new long[n][];
+        long[][] derivKeyTails = new long[n][];
         byte[][] challenges = new byte[n][];
         for (int p = 0; p < n; p++) {
             if (p != self && baseSenders[p] == null) {
                 Channel ch = net.channel(p);
-                long[] u = new long[2 * m];
                 ch.readLongs(u);
-                derivKeys[p] = senders[p].keys(u, m);
+                derivKeys[p] = new long[2 * KAPPA];
+                derivKeyTails[p] = new long[2 * PAD];
+                senders[p].keys(u, m, t, derivKeys[p], KAPPA, derivKeyTails[p]);
                 challenges[p] = prg.nextBytes(16);
                 ch.write(challenges[p]);
                 ch.flush();
@@ -132,7 +142,7 @@ public final class PairwiseCot {
             if (baseSenders[p] != null) {
                 Channel ch = net.channel(p);
                 PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-                ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], derivMacs[p], m));
+                ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], m, derivMacs[p], KAPPA, derivTails[p]));
                 ch.flush();
                 long[] seeds = new long[2 * KAPPA];
                 aes.tccrHash(derivMacs[p], 0, 0, DERIVE_TWEAK, seeds, 0, KAPPA);
@@ -144,11 +154,11 @@ public final class PairwiseCot {
             if (p != self && baseSenders[p] == null) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], m, xt)) {
+                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "set-up extension failed the KOS check");
                 }
                 long[] k = derivKeys[p];
-                long[] kDelta = Arrays.copyOf(k, 2 * KAPPA);
+                long[] kDelta = k.clone();
                 for (int i = 0; i < KAPPA; i++) {
                     kDelta[2 * i] ^= deltaLo;
                     kDelta[2 * i + 1] ^= deltaHi;
@@ -194,10 +204,34 @@ public final class PairwiseCot {
      * keys[peer][2k..2k+1] = my key K' for the peer's bit k, the peer holding K' ⊕ b'_k·Δ_self.
      * Entries for peer == self are null.
      *
+     * <p>Each pair is KOS-checked on its own: a party's bits are consistent within each pair, not
+     * necessarily the same towards every peer (see {@link #extendConsistent}).
+     *
      * @throws MpcAbortException {@code cot-consistency} naming a peer whose matrix was inconsistent,
-     *     or a channel failure
+     *     {@code cot-count} if a peer asked for another count, or a channel failure
      */
     public Extension extend(int count, long[] bits) {
+        return run(count, bits, false);
+    }
+
+    /**
+     * As {@link #extend}, and also proves that every party authenticated the <em>same</em> bits
+     * towards every peer (what WRK's authenticated bits need). The KOS challenge h is tossed by all
+     * parties (commitments travel with the matrices), each party pads its bits identically towards
+     * every peer, so an honest party sends every peer the same X = Σ x_k h^(m-k); the per-pair
+     * checks bind X to the bits used in that pair, and every party then sends every other a digest
+     * of all the X it received: bits that differ between two peers give different X (unless a
+     * polynomial of degree m vanishes at the random h, probability m/2^128) and different digests.
+     * One flight more than {@link #extend}: four.
+     *
+     * @throws MpcAbortException as {@link #extend}, {@code coin-toss-opening} for a bad opening of
+     *     the challenge, {@code cot-global-consistency} naming a peer whose digest differs
+     */
+    public Extension extendConsistent(int count, long[] bits) {
+        return run(count, bits, true);
+    }
+
+    private Extension run(int count, long[] bits, boolean global) {
         if (count < 0 || count > MAX_COUNT) {
             throw new IllegalArgumentException("count must be 0.." + MAX_COUNT + ", got " + count);
         }
@@ -218,57 +252,148 @@ public final class PairwiseCot {
             return new Extension(macs, keys);
         }
         int m = paddedCount(count);
-        long[][] padded = new long[n][];
-        // 1. my bits to every peer: the matrix u
-        for (int p = 0; p < n; p++) {
-            if (p != self) {
-                padded[p] = paddedBits(count, bits, prg); // fresh padding per peer
-                macs[p] = new long[2 * m];
-                net.channel(p).writeLongs(receivers[p].extend(padded[p], m, macs[p]));
-                net.channel(p).flush();
-            }
+        if (scratchA.length < 2 * m) {
+            scratchA = new long[2 * m];
+            scratchB = new long[2 * m];
         }
-        // 2. every peer's matrix: keys, and a challenge
-        byte[][] challenges = new byte[n][];
-        long[] u = new long[2 * m];
+        long[] t = scratchA;
+        long[] u = scratchB;
+        long[][] padded = new long[n][];
+        long[][] macTails = new long[n][];
+        long[][] keyTails = new long[n][];
+        long[] shared = global ? paddedBits(count, bits, prg) : null;
+        byte[] coin = global ? prg.nextBytes(16) : null;
+        byte[] coinRandomness = global ? prg.nextBytes(Commitment.RANDOMNESS_BYTES) : null;
+        byte[] coinCommitment = global ? Commitment.commit(self, coinRandomness, coin) : null;
+        // 1. my bits to every peer: the count and the matrix u (and, for a global check, a commitment to my coin)
         for (int p = 0; p < n; p++) {
             if (p != self) {
+                padded[p] = global ? shared : paddedBits(count, bits, prg); // else fresh padding per peer
+                macs[p] = new long[2 * count];
+                macTails[p] = new long[2 * (m - count)];
+                receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p]);
                 Channel ch = net.channel(p);
-                ch.readLongs(u);
-                keys[p] = senders[p].keys(u, m);
-                challenges[p] = prg.nextBytes(16);
-                ch.write(challenges[p]);
+                ch.writeInt(count); // so that a mismatch is reported as such
+                ch.writeLongs(u, 0, 2 * m);
+                if (global) {
+                    ch.write(coinCommitment);
+                }
                 ch.flush();
             }
         }
-        u = null;
-        // 3. answer every challenge
+        // 2. every peer's matrix: keys; then a challenge (pairwise), or my coin's opening (global)
+        byte[][] challenges = new byte[n][];
+        byte[][] commitments = new byte[n][];
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
-                PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-                ch.writeLongs(CotReceiver.checkValues(h, padded[p], macs[p], m));
+                int theirs = ch.readInt();
+                if (theirs != count) {
+                    throw new MpcAbortException("cot-count", p, "peer extends " + theirs + " bits in this call, this party "
+                            + count + ": every party must call extend with the same count in the same order");
+                }
+                ch.readLongs(u, 0, 2 * m);
+                keys[p] = new long[2 * count];
+                keyTails[p] = new long[2 * (m - count)];
+                senders[p].keys(u, m, t, keys[p], count, keyTails[p]);
+                if (global) {
+                    commitments[p] = ch.readBytes(Commitment.BYTES);
+                    ch.write(coinRandomness);
+                    ch.write(coin);
+                } else {
+                    challenges[p] = prg.nextBytes(16);
+                    ch.write(challenges[p]);
+                }
+                ch.flush();
+            }
+        }
+        // 3. answer every challenge: (X, T) per peer
+        PolyHash common = null;
+        long[] x = null;
+        if (global) {
+            byte[] seed = coin.clone();
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    Channel ch = net.channel(p);
+                    byte[] r = ch.readBytes(Commitment.RANDOMNESS_BYTES);
+                    byte[] c = ch.readBytes(16);
+                    if (!Commitment.verify(commitments[p], p, r, c)) {
+                        throw new MpcAbortException("coin-toss-opening", p, "the opening of the KOS challenge coin does not match its commitment");
+                    }
+                    for (int i = 0; i < 16; i++) {
+                        seed[i] ^= c[i];
+                    }
+                }
+            }
+            common = PolyHash.fromSeed(seed);
+            x = new long[2];
+            common.evalBits(shared, m, x, 0);
+        }
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                PolyHash h = global ? common : PolyHash.fromSeed(ch.readBytes(16));
+                long[] xt = new long[4];
+                if (global) {
+                    xt[0] = x[0];
+                    xt[1] = x[1];
+                } else {
+                    h.evalBits(padded[p], m, xt, 0);
+                }
+                h.eval(macs[p], count, macTails[p], m - count, xt, 2);
+                ch.writeLongs(xt);
                 ch.flush();
                 padded[p] = null;
+                macTails[p] = null;
             }
         }
         // 4. check every answer
-        long[] xt = new long[4];
+        long[][] xs = new long[n][];
         for (int p = 0; p < n; p++) {
             if (p != self) {
+                long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), keys[p], m, xt)) {
+                PolyHash h = global ? common : PolyHash.fromSeed(challenges[p]);
+                if (!senders[p].check(h, keys[p], count, keyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
+                }
+                keyTails[p] = null;
+                xs[p] = new long[] {xt[0], xt[1]};
+            }
+        }
+        if (global) {
+            // 5. everyone's X as each party saw it must agree
+            xs[self] = x;
+            byte[] digest = digestOf(xs);
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    net.channel(p).write(digest);
+                    net.channel(p).flush();
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                if (p != self && !java.security.MessageDigest.isEqual(digest, net.channel(p).readBytes(digest.length))) {
+                    throw new MpcAbortException("cot-global-consistency", p, "this party saw different check values: "
+                            + "some party authenticated different bits towards different peers");
                 }
             }
         }
-        for (int p = 0; p < n; p++) {
-            if (p != self) {
-                macs[p] = Arrays.copyOf(macs[p], 2 * count);
-                keys[p] = Arrays.copyOf(keys[p], 2 * count);
-            }
-        }
         return new Extension(macs, keys);
+    }
+
+    static byte[] digestOf(long[][] xs) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+        byte[] b = new byte[16];
+        for (long[] v : xs) {
+            Blocks.toBytes(v, 0, 2, b, 0);
+            sha.update(b);
+        }
+        return sha.digest();
     }
 
     /** The network this instance runs on. */
@@ -279,6 +404,10 @@ public final class PairwiseCot {
     /** Package-private access for tests that play a cheating party. */
     CotReceiver receiverFor(int peer) {
         return receivers[peer];
+    }
+
+    CotSender senderFor(int peer) {
+        return senders[peer];
     }
 
     FixedKeyAes aes() {

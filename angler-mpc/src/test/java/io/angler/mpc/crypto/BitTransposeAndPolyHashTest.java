@@ -17,11 +17,21 @@ class BitTransposeAndPolyHashTest {
         }
         long[] out = new long[2 * rows];
         BitTranspose.columnsToRows(cols, rows, out);
+        // the same matrix in tile layout: word 128r + c holds rows 64r.. of column c
+        long[] tiles = new long[cols.length];
+        for (int c = 0; c < 128; c++) {
+            for (int r = 0; r < rows / 64; r++) {
+                tiles[128 * r + c] = cols[c * (rows / 64) + r];
+            }
+        }
+        long[] fromTiles = new long[2 * rows];
+        BitTranspose.tilesToRows(tiles, rows, fromTiles);
         for (int c = 0; c < 128; c++) {
             for (int k = 0; k < rows; k++) {
                 boolean in = ((cols[c * (rows / 64) + k / 64] >>> (k % 64)) & 1) != 0;
                 boolean got = ((out[2 * k + c / 64] >>> (c % 64)) & 1) != 0;
-                if (in != got) {
+                boolean gotTiles = ((fromTiles[2 * k + c / 64] >>> (c % 64)) & 1) != 0;
+                if (in != got || in != gotTiles) {
                     throw new AssertionError("column " + c + " row " + k);
                 }
             }
@@ -33,18 +43,20 @@ class BitTransposeAndPolyHashTest {
         SplittableRandom rnd = new SplittableRandom(9);
         PolyHash ph = new PolyHash(rnd.nextLong(), rnd.nextLong());
         int n = 384;
-        long[] v = new long[2 * n];
+        long[] v = new long[2 * n + 6];
         for (int i = 0; i < v.length; i++) {
             v[i] = rnd.nextLong();
         }
-        // oracle: Horner's rule with Gf128.mul
-        long[] acc = new long[2];
-        for (int k = 0; k < n; k++) {
-            Gf128.mul(acc[0] ^ v[2 * k], acc[1] ^ v[2 * k + 1], ph.hLo(), ph.hHi(), acc, 0);
+        for (int len : new int[] {0, 1, 2, 3, 5, 383, 384}) {
+            // oracle: Horner's rule with Gf128.mul, from long offset 6
+            long[] acc = new long[2];
+            for (int k = 0; k < len; k++) {
+                Gf128.mul(acc[0] ^ v[6 + 2 * k], acc[1] ^ v[6 + 2 * k + 1], ph.hLo(), ph.hHi(), acc, 0);
+            }
+            long[] got = new long[2];
+            ph.eval(v, 6, len, got, 0);
+            assertThat(got).as("length %d", len).containsExactly(acc);
         }
-        long[] got = new long[2];
-        ph.eval(v, 0, n, got, 0);
-        assertThat(got).containsExactly(acc);
 
         long[] bits = new long[n / 64];
         for (int i = 0; i < bits.length; i++) {
@@ -59,6 +71,14 @@ class BitTransposeAndPolyHashTest {
         long[] viaBits = new long[2];
         ph.evalBits(bits, n, viaBits, 0);
         assertThat(viaBits).containsExactly(viaBlocks);
+        // eval over a concatenation equals eval over the joined array
+        long[] a = java.util.Arrays.copyOfRange(v, 0, 2 * 100);
+        long[] b = java.util.Arrays.copyOfRange(v, 2 * 100, 2 * 137);
+        long[] joined = new long[2];
+        ph.eval(v, 0, 137, joined, 0);
+        long[] split = new long[2];
+        ph.eval(a, 100, b, 37, split, 0);
+        assertThat(split).containsExactly(joined);
         long[] m = new long[2];
         ph.mulH(v[0], v[1], m, 0);
         long[] e = new long[2];

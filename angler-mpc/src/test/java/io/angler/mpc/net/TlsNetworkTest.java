@@ -115,7 +115,7 @@ class TlsNetworkTest {
             assertThatThrownBy(() -> TlsNetwork.connect(lb, "s2", 1, parties,
                     new TlsNetwork.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))))
                     .isInstanceOf(MpcAbortException.class).hasMessageContaining("party 0")
-                    .hasMessageContaining("TLS handshake");
+                    .hasMessageContaining("presented");
         }
     }
 
@@ -354,6 +354,42 @@ class TlsNetworkTest {
                     return false;
                 }
             }).count();
+        }
+    }
+
+    /** The simple form: each party listens on its own port for the set-up only. */
+    @Test
+    void partiesWithTheirOwnPortsConnectWithoutASharedListener() throws Exception {
+        int n = 3;
+        List<TlsIdentity> ids = new ArrayList<>();
+        List<PartyEndpoint> parties = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            ids.add(TlsIdentity.ephemeral("own port " + p));
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort(); // a port the OS just handed out
+            }
+            parties.add(new PartyEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), ids.get(p).fingerprint()));
+        }
+        List<CompletableFuture<TlsNetwork>> nets = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            int self = p;
+            nets.add(CompletableFuture.supplyAsync(() -> TlsNetwork.connect(ids.get(self), "own", self, parties, QUICK)));
+        }
+        List<Network> got = new ArrayList<>();
+        for (CompletableFuture<TlsNetwork> f : nets) {
+            got.add(f.get(30, TimeUnit.SECONDS));
+        }
+        try {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (Network net : got) {
+                runs.add(CompletableFuture.runAsync(() -> exchangeWithAll(net)));
+            }
+            for (CompletableFuture<Void> r : runs) {
+                r.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            got.forEach(Network::close);
         }
     }
 

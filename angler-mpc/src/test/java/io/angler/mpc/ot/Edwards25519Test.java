@@ -113,6 +113,23 @@ class Edwards25519Test {
         }
     }
 
+    /** Fixed-base (additions only) and variable-base (mostly doublings) agree on many random scalars. */
+    @Test
+    void theTwoMultiplicationPathsAgreeOnManyScalars() {
+        Edwards25519 c = new Edwards25519();
+        Prg prg = Prg.fromSeed(11, 12);
+        Edwards25519.Point g = Edwards25519.base();
+        Edwards25519.Point a = new Edwards25519.Point();
+        Edwards25519.Point b = new Edwards25519.Point();
+        for (int i = 0; i < 300; i++) {
+            byte[] s = i % 2 == 0 ? Edwards25519.randomScalar(prg) : prg.nextBytes(32);
+            s[31] &= 0x7f;
+            c.mulBase(s, a);
+            c.scalarMult(s, g, b);
+            assertThat(c.encode(a)).as("scalar %d", i).isEqualTo(c.encode(b));
+        }
+    }
+
     @Test
     void groupOrderAndTorsionAreRecognised() {
         Edwards25519 c = new Edwards25519();

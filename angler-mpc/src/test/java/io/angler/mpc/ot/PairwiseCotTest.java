@@ -39,6 +39,10 @@ class PairwiseCotTest {
 
     /** Every party sets up with a random Δ and extends with each count in turn. */
     private static List<PartyRun> run(List<Network> nets, int... counts) throws Exception {
+        return run(nets, false, counts);
+    }
+
+    private static List<PartyRun> run(List<Network> nets, boolean consistent, int... counts) throws Exception {
         return runAll(nets, net -> {
             Prg prg = Prg.secure();
             long[] delta = {prg.nextLong(), prg.nextLong()};
@@ -47,7 +51,7 @@ class PairwiseCotTest {
             PairwiseCot.Extension[] ext = new PairwiseCot.Extension[counts.length];
             for (int c = 0; c < counts.length; c++) {
                 bits[c] = prg.nextBits(counts[c]);
-                ext[c] = cot.extend(counts[c], bits[c]);
+                ext[c] = consistent ? cot.extendConsistent(counts[c], bits[c]) : cot.extend(counts[c], bits[c]);
             }
             return new PartyRun(delta, bits, ext);
         });
@@ -99,6 +103,101 @@ class PairwiseCotTest {
     }
 
     @Test
+    void theConsistentExtensionAlsoCorrelatesEveryBit() throws Exception {
+        int[] counts = {1, 700, 0, 2000};
+        for (int n = 2; n <= 4; n++) {
+            List<Network> nets = InMemoryNetwork.create(n, Duration.ofSeconds(60));
+            try {
+                assertCorrelation(run(nets, true, counts), counts);
+            } finally {
+                nets.forEach(Network::close);
+            }
+        }
+    }
+
+    /**
+     * Party 2 authenticates one set of bits towards party 0 and another towards party 1, each pair
+     * consistent in itself (so both pairwise KOS checks pass): the global check must catch it.
+     */
+    @Test
+    void differentBitsTowardsDifferentPeersAreCaughtByTheConsistentExtension() throws Exception {
+        List<Network> nets = InMemoryNetwork.create(3, Duration.ofSeconds(60));
+        int count = 300;
+        List<CompletableFuture<PairwiseCot.Extension>> honest = new ArrayList<>();
+        List<CompletableFuture<PairwiseCot>> setups = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            Network net = nets.get(p);
+            setups.add(CompletableFuture.supplyAsync(() -> PairwiseCot.setup(net, net.self() * 77 + 1, 5, Prg.secure())));
+        }
+        for (int p = 0; p < 2; p++) {
+            PairwiseCot cot = setups.get(p).get(60, TimeUnit.SECONDS);
+            honest.add(CompletableFuture.supplyAsync(() -> cot.extendConsistent(count, Prg.secure().nextBits(count))));
+        }
+        PairwiseCot cheat = setups.get(2).get(60, TimeUnit.SECONDS);
+        Network net = nets.get(2);
+        int m = ((count + 127) & ~127) + PairwiseCot.PAD;
+        long[][] bits = {new long[m / 64], new long[m / 64]};
+        bits[1][0] = 1; // towards party 1, bit 0 is 1; towards party 0 it is 0
+        long[][] macs = new long[2][2 * count];
+        long[][] tails = new long[2][2 * (m - count)];
+        byte[] coin = new byte[16];
+        byte[] r = new byte[16];
+        for (int p = 0; p < 2; p++) {
+            long[] u = new long[2 * m];
+            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p]);
+            net.channel(p).writeInt(count);
+            net.channel(p).writeLongs(u);
+            net.channel(p).write(io.angler.mpc.crypto.Commitment.commit(2, r, coin));
+            net.channel(p).flush();
+        }
+        byte[] seed = coin.clone();
+        for (int p = 0; p < 2; p++) {
+            Channel ch = net.channel(p);
+            ch.readInt();
+            ch.readLongs(new long[2 * m]);
+            ch.readBytes(32);
+            ch.write(r);
+            ch.write(coin);
+            ch.flush();
+        }
+        for (int p = 0; p < 2; p++) {
+            Channel ch = net.channel(p);
+            ch.readBytes(16);
+            byte[] c = ch.readBytes(16);
+            for (int i = 0; i < 16; i++) {
+                seed[i] ^= c[i];
+            }
+        }
+        PolyHash h = PolyHash.fromSeed(seed);
+        long[][] sentX = new long[2][];
+        for (int p = 0; p < 2; p++) {
+            long[] xt = CotReceiver.checkValues(h, bits[p], m, macs[p], count, tails[p]);
+            sentX[p] = new long[] {xt[0], xt[1]};
+            net.channel(p).writeLongs(xt);
+            net.channel(p).flush();
+        }
+        assertThat(sentX[0]).isNotEqualTo(sentX[1]);
+        long[][] honestX = new long[2][];
+        for (int p = 0; p < 2; p++) {
+            long[] xt = new long[4];
+            net.channel(p).readLongs(xt);
+            honestX[p] = new long[] {xt[0], xt[1]};
+        }
+        // to each honest party, exactly the digest that party computes, so only 0 and 1 disagree
+        for (int p = 0; p < 2; p++) {
+            net.channel(p).write(PairwiseCot.digestOf(new long[][] {honestX[0], honestX[1], sentX[p]}));
+            net.channel(p).flush();
+        }
+        for (int p = 0; p < 2; p++) {
+            int other = 1 - p;
+            CompletableFuture<PairwiseCot.Extension> f = honest.get(p);
+            assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
+                    .hasMessageContaining("cot-global-consistency").hasMessageContaining("party " + other);
+        }
+        nets.forEach(Network::close);
+    }
+
+    @Test
     void itRunsOverTheTlsMesh() throws Exception {
         List<Network> nets = TlsNetwork.local(3, TlsNetwork.Timeouts.DEFAULT);
         try {
@@ -141,35 +240,61 @@ class PairwiseCotTest {
         Network net = nets.get(1);
         Prg prg = Prg.secure();
         PairwiseCot cheat = PairwiseCot.setup(net, prg.nextLong(), prg.nextLong(), prg);
-        // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17
+        // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17:
+        // in tile layout word 0 holds rows 0..63 of column 0
         int m = ((count + 127) & ~127) + PairwiseCot.PAD;
         long[] bits = new long[m / 64];
-        long[] macs = new long[2 * m];
-        long[] u = cheat.receiverFor(0).extend(bits, m, macs);
+        long[] macs = new long[2 * count];
+        long[] tail = new long[2 * (m - count)];
+        long[] u = new long[2 * m];
+        cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail);
         u[17 / 64] ^= 1L << 17;
         Channel ch = net.channel(0);
+        ch.writeInt(count);
         ch.writeLongs(u);
         ch.flush();
         // it plays the rest honestly
         long[] peerU = new long[2 * m];
+        assertThat(ch.readInt()).isEqualTo(count);
         ch.readLongs(peerU);
         ch.write(new byte[16]);
         ch.flush();
         PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-        ch.writeLongs(CotReceiver.checkValues(h, bits, macs, m));
+        ch.writeLongs(CotReceiver.checkValues(h, bits, m, macs, count, tail));
         ch.flush();
         assertThatThrownBy(() -> honest.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
                 .hasMessageContaining("cot-consistency").hasMessageContaining("party 1");
         nets.forEach(Network::close);
     }
 
+    /** Party 0 is the base-OT sender of the pair (0, 1); it sends a point that is not on the curve. */
     @Test
-    void badArgumentsAreRejected() throws Exception {
+    void aMalformedBaseOtPointAbortsTheSetUpNamingThePeer() throws Exception {
+        assertThat(PairwiseCot.isBaseSender(0, 1)).isTrue();
+        List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(30));
+        CompletableFuture<PairwiseCot> honest = CompletableFuture.supplyAsync(
+                () -> PairwiseCot.setup(nets.get(1), 7, 8, Prg.secure()));
+        byte[] notAPoint = new byte[Edwards25519.POINT_BYTES];
+        notAPoint[0] = 5;
+        notAPoint[32] = 9;
+        nets.get(0).channel(1).write(notAPoint);
+        nets.get(0).channel(1).flush();
+        assertThatThrownBy(() -> honest.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
+                .hasMessageContaining("base-ot-point").hasMessageContaining("party 0");
+        nets.forEach(Network::close);
+    }
+
+    @Test
+    void badArgumentsAndMismatchedCountsAreRejected() throws Exception {
         List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(30));
         List<PairwiseCot> cots = runAll(nets, net -> PairwiseCot.setup(net, 5, 6, Prg.secure()));
         assertThatThrownBy(() -> cots.get(0).extend(-1, new long[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cots.get(0).extend(200, new long[1])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fewer than count");
+        CompletableFuture<PairwiseCot.Extension> a = CompletableFuture.supplyAsync(() -> cots.get(0).extend(100, new long[2]));
+        CompletableFuture<PairwiseCot.Extension> b = CompletableFuture.supplyAsync(() -> cots.get(1).extend(300, new long[5]));
+        assertThatThrownBy(() -> a.get(30, TimeUnit.SECONDS)).hasMessageContaining("cot-count").hasMessageContaining("party 1");
+        assertThatThrownBy(() -> b.get(30, TimeUnit.SECONDS)).hasMessageContaining("cot-count").hasMessageContaining("party 0");
         nets.forEach(Network::close);
     }
 }

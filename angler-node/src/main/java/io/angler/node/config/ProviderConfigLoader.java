@@ -124,14 +124,13 @@ public final class ProviderConfigLoader {
         } else {
             metrics = m.parse(HostPort::parse, MAX_TEXT);
         }
-        HostPort dhtListen = new HostPort("0.0.0.0", NodeSettings.DEFAULT_DHT_PORT);
-        List<HostPort> bootstrap = new ArrayList<>();
+        DhtSettings dhtSettings = null;
         ConfigNode dht = n.child("dht");
-        if (!dht.isMissing()) {
-            dht.object(Set.of("listen", "bootstrap"));
-            if (!dht.child("listen").isMissing()) {
-                dhtListen = dht.child("listen").parse(HostPort::parse, MAX_TEXT);
-            }
+        if (!dht.isMissing() && !(dht.isText() && dht.text(MAX_TEXT).equals("off"))) {
+            dht.object(Set.of("listen", "bootstrap", "expiry"));
+            HostPort dhtListen = dht.child("listen").isMissing() ? new HostPort("0.0.0.0", NodeSettings.DEFAULT_DHT_PORT)
+                    : dht.child("listen").parse(HostPort::parse, MAX_TEXT);
+            List<HostPort> bootstrap = new ArrayList<>();
             if (!dht.child("bootstrap").isMissing()) {
                 for (ConfigNode b : dht.child("bootstrap").list(64)) {
                     HostPort hp = b.parse(HostPort::parse, MAX_TEXT);
@@ -141,6 +140,15 @@ public final class ProviderConfigLoader {
                     bootstrap.add(hp);
                 }
             }
+            if (bootstrap.isEmpty() && isWildcard(dhtListen.host())) {
+                throw dht.child("listen").isMissing() ? dht.error("with no bootstrap nodes (the pool's first node),"
+                        + " 'listen' must give the address other nodes reach this node at")
+                        : dht.child("listen").error("with no bootstrap nodes (the pool's first node), give the address"
+                        + " other nodes reach this node at, not " + dhtListen.host());
+            }
+            Duration expiry = dht.child("expiry").isMissing() ? DhtSettings.DEFAULT_EXPIRY
+                    : dht.child("expiry").parse(Durations::parse, MAX_TEXT);
+            dhtSettings = dht.build(() -> new DhtSettings(dhtListen, bootstrap, expiry));
         }
         RateLimitSettings limits = RateLimitSettings.DEFAULT;
         ConfigNode r = n.child("rateLimits");
@@ -166,11 +174,16 @@ public final class ProviderConfigLoader {
                     : s.child("claimWindow").parse(Durations::parse, MAX_TEXT);
             sessions = s.build(() -> new SessionSettings(max, deadline, claim));
         }
-        HostPort dhtAddress = dhtListen;
+        DhtSettings finalDht = dhtSettings;
         RateLimitSettings finalLimits = limits;
         SessionSettings finalSessions = sessions;
-        return n.build(() -> new NodeSettings(dataDir, listen, mpcListen, metrics, dhtAddress, bootstrap, finalLimits,
+        return n.build(() -> new NodeSettings(dataDir, listen, mpcListen, metrics, finalDht, finalLimits,
                 finalSessions));
+    }
+
+    /** Whether {@code host} means "every interface" rather than an address others can reach. */
+    static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     private static RateLimitSettings.Bucket bucket(ConfigNode b) {

@@ -69,6 +69,23 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** The local address this connection leaves from: how the provider's host reaches this one. */
+    public java.net.InetAddress localAddress() {
+        return socket.getLocalAddress();
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    /** Ends a session at the provider (before or after its result); see {@link Message.Abort}. */
+    public void abort(String sessionId) throws IOException {
+        Message reply = call(new Message.Abort(sessionId));
+        if (!(reply instanceof Message.AbortReply r) || !r.sessionId().equals(sessionId)) {
+            throw unexpected("AbortReply for session " + sessionId, reply);
+        }
+    }
+
     /** The fingerprint of the certificate the provider presented. */
     public String peerFingerprint() {
         return peerFingerprint;

@@ -121,7 +121,7 @@ public final class Ledger {
             price = widths.maxPrice();
         }
         reservations.put(key, new Reservation(key, offerName, capacity, price, Reservation.State.IN_SESSION, deadline));
-        return new SessionInput(capacity, price, offer.leaseLimits().minUnits());
+        return new SessionInput(capacity, price);
     }
 
     /**

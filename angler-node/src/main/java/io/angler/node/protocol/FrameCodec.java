@@ -109,6 +109,10 @@ public final class FrameCodec {
             w.u8(11).str(r.leaseId());
         } else if (m instanceof Message.Error e) {
             w.u8(12).u8(e.code().wire()).str(e.message());
+        } else if (m instanceof Message.Abort a) {
+            w.u8(13).str(a.sessionId());
+        } else if (m instanceof Message.AbortReply a) {
+            w.u8(14).str(a.sessionId());
         } else {
             throw new IllegalArgumentException("unknown message " + m.getClass().getSimpleName());
         }
@@ -151,6 +155,8 @@ public final class FrameCodec {
                 case 10 -> new Message.Release(r.str("leaseId", 63));
                 case 11 -> new Message.ReleaseReply(r.str("leaseId", 63));
                 case 12 -> new Message.Error(ErrorCode.fromWire(r.u8("code")), r.str("message", Message.MAX_REASON));
+                case 13 -> new Message.Abort(r.str("sessionId", 32));
+                case 14 -> new Message.AbortReply(r.str("sessionId", 32));
                 default -> throw new ProtocolException(ErrorCode.MALFORMED, "unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {

@@ -201,6 +201,24 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Requester to a provider of a session: end it. Before the result, the provider stops its side
+     * of the placement; after it, a win is declined. Either way the provider releases what the
+     * session held. A lease already claimed is not touched (that is {@link Release}). Answered by
+     * {@link AbortReply} whether or not there was anything left to end, so the reply says nothing.
+     */
+    record Abort(String sessionId) implements Message {
+        public Abort {
+            check(HEX32, sessionId, "Abort.sessionId", "32 lower-case hex digits");
+        }
+    }
+
+    record AbortReply(String sessionId) implements Message {
+        public AbortReply {
+            check(HEX32, sessionId, "AbortReply.sessionId", "32 lower-case hex digits");
+        }
+    }
+
     /** Either side: the request was refused, and why. */
     record Error(ErrorCode code, String message) implements Message {
         public Error {

@@ -1,5 +1,6 @@
 package io.angler.node.provider;
 
+import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.TlsIdentity;
 import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
@@ -15,38 +16,52 @@ import io.angler.node.provision.Provisioner;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running provider: its identity, ledger and leases, the control endpoint, the lease sweep, and
- * the metrics and health endpoint. Started from a {@link ProviderConfig}; closing it stops every
- * thread and listener it started. Running sessions die with it, and so do their reservations; the
- * leases stay in the data directory for the next start.
+ * A running provider: its identity, ledger and leases, the control endpoint, the MPC endpoint its
+ * sessions connect through, its offers announced on the DHT, the lease sweep, and the metrics and
+ * health endpoint. Started from a {@link ProviderConfig}; closing it withdraws the offers and stops
+ * every thread and listener it started. Running sessions die with it, and so do their
+ * reservations; the leases stay in the data directory for the next start.
  */
 public final class ProviderNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProviderNode.class);
     /** How often expired leases and stale reservations are looked for. */
     public static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
+    /** Where the DHT node keeps its ID and routing table, inside the data directory. */
+    public static final String DHT_DIR = "dht";
 
+    private final ProviderConfig config;
     private final TlsIdentity identity;
     private final Ledger ledger;
     private final LeaseKeeper keeper;
     private final NodeMetrics metrics;
     private final ProviderSessions sessions;
+    private final MpcListener mpc;
     private final ControlServer control;
     private final OpsServer ops;
+    private final OfferAnnouncer announcer;
+    /** Closed before the sessions when it holds connections of its own (the MPC runner does). */
+    private final AutoCloseable closeableRunner;
 
-    private ProviderNode(TlsIdentity identity, Ledger ledger, LeaseKeeper keeper, NodeMetrics metrics,
-                         ProviderSessions sessions, ControlServer control, OpsServer ops) {
+    private ProviderNode(ProviderConfig config, TlsIdentity identity, Ledger ledger, LeaseKeeper keeper,
+                         NodeMetrics metrics, ProviderSessions sessions, MpcListener mpc, ControlServer control,
+                         OpsServer ops, OfferAnnouncer announcer, AutoCloseable closeableRunner) {
+        this.config = config;
         this.identity = identity;
         this.ledger = ledger;
         this.keeper = keeper;
         this.metrics = metrics;
         this.sessions = sessions;
+        this.mpc = mpc;
         this.control = control;
         this.ops = ops;
+        this.announcer = announcer;
+        this.closeableRunner = closeableRunner;
     }
 
     /**
@@ -55,50 +70,82 @@ public final class ProviderNode implements AutoCloseable {
      * @param config the configuration
      * @param provisioner what provisions leases (manifests, or the cluster)
      * @param leases where leases are kept, or null for {@code leases.json} in the data directory
-     * @param runner runs this provider's side of a placement, or null if this build cannot (setups
-     *     are then refused, saying so)
-     * @param mpcPort the port of the MPC listener the runner uses (reported in probe replies)
+     * @param runners makes the runner of this provider's side of a placement from the node's MPC
+     *     listener; null if this build cannot run placements (setups are then refused, saying so)
+     * @param clock the time source
      */
     public static ProviderNode start(ProviderConfig config, Provisioner provisioner, LeaseStore leases,
-                                     SessionRunner runner, int mpcPort, Clock clock) {
+                                     Function<MpcListener, SessionRunner> runners, Clock clock) {
         var node = config.node();
         TlsIdentity identity = TlsIdentity.loadOrCreate(node.dataDir());
         LeaseStore store = leases != null ? leases : new FileLeaseStore(node.dataDir());
         Ledger ledger = Ledger.open(config.offerList(), store, node.dataDir(), clock);
+        warnAboutMinimums(config);
         LeaseKeeper keeper = new LeaseKeeper(ledger, provisioner);
         keeper.sweep(); // leases that expired while the node was down
         NodeMetrics metrics = new NodeMetrics(NodeMetrics.Role.PROVIDER);
         metrics.leasesActive(() -> ledger.leases().size());
-        ProviderSessions sessions = new ProviderSessions(config, identity.fingerprint(), mpcPort, keeper,
-                new SessionRateLimiter(node.rateLimits()), metrics, runner, clock);
+        MpcListener mpc = null;
+        ProviderSessions sessions = null;
         ControlServer control = null;
         OpsServer ops = null;
+        OfferAnnouncer announcer = null;
+        SessionRunner runner = null;
         try {
+            mpc = MpcListener.bind(identity, node.mpcListen().resolve());
+            runner = runners == null ? null : runners.apply(mpc);
+            sessions = new ProviderSessions(config, identity.fingerprint(), mpc.address().getPort(), keeper,
+                    new SessionRateLimiter(node.rateLimits()), metrics, runner, clock);
             control = ControlServer.start(identity, node.listen().resolve(), sessions::handle, ControlServer.Limits.DEFAULT);
+            if (node.dht() != null) {
+                announcer = OfferAnnouncer.start(node.dht(), node.dataDir().resolve(DHT_DIR), config.offers(),
+                        control.address().getPort());
+            }
             if (node.metrics() != null) {
                 ControlServer c = control;
-                ops = new OpsServer(node.metrics().resolve(), metrics).check("control", c::isRunning).start();
+                OfferAnnouncer a = announcer;
+                ops = new OpsServer(node.metrics().resolve(), metrics).check("control", c::isRunning);
+                if (a != null) {
+                    ops.check("dht-announced", a::announced);
+                }
+                ops.start();
             }
             keeper.start(SWEEP_PERIOD);
         } catch (RuntimeException e) {
-            if (control != null) {
-                control.close();
-            }
-            sessions.close();
-            keeper.close();
+            closeAll(announcer, control, ops, closeable(runner), sessions, mpc, keeper);
             throw e;
         }
-        ProviderNode p = new ProviderNode(identity, ledger, keeper, metrics, sessions, control, ops);
-        log.info("provider {} listening on {} (control){}; offers: {}", identity.fingerprint(), control.address(),
-                ops == null ? "" : ", " + ops.address() + " (metrics, health)",
+        ProviderNode p = new ProviderNode(config, identity, ledger, keeper, metrics, sessions, mpc, control, ops, announcer,
+                closeable(runner));
+        log.info("provider {} listening on {} (control), {} (MPC){}{}; offers: {}", identity.fingerprint(),
+                control.address(), mpc.address(), ops == null ? "" : ", " + ops.address() + " (metrics, health)",
+                announcer == null ? "; not on the DHT" : "; DHT node " + announcer.endpoint(),
                 config.offers().stream().map(ProviderNode::describe).collect(Collectors.joining("; ")));
         return p;
+    }
+
+    /**
+     * The placement circuit has no input for a provider's minimum request, so a minimum cannot be
+     * applied without revealing something (docs/protocol.md): say so rather than pretend.
+     */
+    private static void warnAboutMinimums(ProviderConfig config) {
+        for (OfferConfig oc : config.offers()) {
+            if (oc.offer().leaseLimits().minUnits() > 1) {
+                log.warn("offer {}: lease.minUnits {} is NOT enforced in sessions: the placement circuit has no input"
+                        + " for a minimum request (see docs/protocol.md, \"Minimum request size\")", oc.offer().name(),
+                        oc.offer().leaseLimits().minUnits());
+            }
+        }
     }
 
     /** An offer as it may be logged: name, unit, place and precisions; never quantity or price. */
     static String describe(OfferConfig oc) {
         return oc.offer().name() + " (" + oc.offer().unit() + " at " + oc.offer().location() + ", precisions "
                 + oc.announcePrecisions() + ")";
+    }
+
+    public ProviderConfig config() {
+        return config;
     }
 
     public TlsIdentity identity() {
@@ -113,9 +160,32 @@ public final class ProviderNode implements AutoCloseable {
         return control.address();
     }
 
+    public InetSocketAddress mpcAddress() {
+        return mpc.address();
+    }
+
     /** The metrics endpoint's address, or null when turned off. */
     public InetSocketAddress opsAddress() {
         return ops == null ? null : ops.address();
+    }
+
+    /** The UDP endpoint of this provider's DHT node, or null when it is not on a DHT. */
+    public InetSocketAddress dhtAddress() {
+        return announcer == null ? null : announcer.endpoint();
+    }
+
+    /**
+     * Waits until the offers are announced on the DHT (true at once when there is no DHT).
+     *
+     * @return false if they were not within {@code timeout}
+     */
+    public boolean awaitAnnounced(Duration timeout) throws InterruptedException {
+        return announcer == null || announcer.awaitAnnounced(timeout);
+    }
+
+    /** Why the offers are not announced yet, or "" when they are (or there is no DHT). */
+    public String announceProblem() {
+        return announcer == null ? "" : announcer.problem();
     }
 
     public Ledger ledger() {
@@ -132,12 +202,24 @@ public final class ProviderNode implements AutoCloseable {
 
     @Override
     public void close() {
-        control.close();
-        if (ops != null) {
-            ops.close();
-        }
-        sessions.close();
-        keeper.close();
+        closeAll(announcer, control, ops, closeableRunner, sessions, mpc, keeper);
         log.info("provider {} stopped", identity.fingerprint());
+    }
+
+    private static AutoCloseable closeable(SessionRunner runner) {
+        return runner instanceof AutoCloseable c ? c : null;
+    }
+
+    private static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable c : parts) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
     }
 }

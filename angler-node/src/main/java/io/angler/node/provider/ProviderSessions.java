@@ -24,11 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A provider's answers to the control protocol, independent of the transport: probe, session
  * setup (checks, rate limits, reservation, then the placement in the background), claim, renew
- * and release. The control server calls {@link #handle} with the peer the TLS handshake
- * authenticated.
+ * and release, and the requester's abort. The control server calls {@link #handle} with the peer
+ * the TLS handshake authenticated.
  *
  * <p>What a setup is refused for, and what it is never refused for: a malformed or expired setup,
  * an unknown pool key, too many sessions at once (busy) or from one requester (rate limited). A
@@ -61,6 +64,9 @@ public final class ProviderSessions implements AutoCloseable {
     private final PlacementWidths widths = PlacementWidths.DEFAULT;
     private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService sessions;
+    /** The placements running now, so that the requester's abort can stop them. */
+    private final Map<SessionKey, Placement> placements = new ConcurrentHashMap<>();
+    private volatile SessionObserver observer = SessionObserver.NONE;
 
     /**
      * @param config the provider's configuration (offers and session bounds)
@@ -69,8 +75,8 @@ public final class ProviderSessions implements AutoCloseable {
      * @param keeper the ledger and provisioner
      * @param limiter session rate limits
      * @param metrics where to count sessions
-     * @param runner runs this provider's side of a placement; null when this build cannot run
-     *     placements, in which case every setup is refused saying so
+     * @param runner runs this provider's side of a placement; null for a node that serves its
+     *     leases but takes part in no session (every setup is refused, saying so)
      * @param clock the time source (tests move it by hand)
      */
     public ProviderSessions(ProviderConfig config, String fingerprint, int mpcPort, LeaseKeeper keeper,
@@ -95,6 +101,11 @@ public final class ProviderSessions implements AutoCloseable {
         });
     }
 
+    /** Tells {@code o} every session result from now on (the demo shows what each provider learned). */
+    public void observe(SessionObserver o) {
+        this.observer = o == null ? SessionObserver.NONE : o;
+    }
+
     /** Sessions whose placement is running now. */
     public int running() {
         return running.get();
@@ -116,6 +127,9 @@ public final class ProviderSessions implements AutoCloseable {
             } else if (request instanceof Message.Release r) {
                 timed(NodeMetrics.Phase.RELEASE, () -> keeper.release(r.leaseId(), peer.fingerprint()));
                 return new Message.ReleaseReply(r.leaseId());
+            } else if (request instanceof Message.Abort a) {
+                abort(new SessionKey(peer.fingerprint(), a.sessionId()));
+                return new Message.AbortReply(a.sessionId());
             }
             return new Message.Error(ErrorCode.UNEXPECTED, request.getClass().getSimpleName()
                     + " is not a request a provider answers");
@@ -154,7 +168,7 @@ public final class ProviderSessions implements AutoCloseable {
         }
         if (runner == null) {
             return refuse(s, ErrorCode.INTERNAL, NodeMetrics.RefusalReason.BAD_SETUP,
-                    "this provider cannot run placements under MPC yet (not in this build)");
+                    "this provider does not take part in placements (it was started without a placement engine)");
         }
         Offer offer = offersByKey.get(s.poolKey());
         if (offer == null) {
@@ -179,7 +193,10 @@ public final class ProviderSessions implements AutoCloseable {
             SessionInput input = keeper.ledger().enter(key, offer.name(), deadline);
             metrics.sessionStarted(s.mode().label());
             try {
-                sessions.execute(() -> run(key, s, index, input));
+                AtomicBoolean owned = new AtomicBoolean();
+                synchronized (placements) {
+                    placements.put(key, new Placement(sessions.submit(() -> run(key, s, index, input, owned)), owned));
+                }
             } catch (RejectedExecutionException e) {
                 keeper.ledger().abort(key);
                 return refuse(s, ErrorCode.BUSY, NodeMetrics.RefusalReason.BUSY, "the provider is shutting down");
@@ -198,10 +215,14 @@ public final class ProviderSessions implements AutoCloseable {
         return new Message.SetupReject(s.sessionId(), code, why);
     }
 
-    private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input) {
+    private void run(SessionKey key, Message.SessionSetup s, int index, SessionInput input, AtomicBoolean owned) {
+        if (!owned.compareAndSet(false, true)) {
+            return; // the requester ended the session before it started; abort() has cleaned up
+        }
         long start = System.nanoTime();
+        ProviderView view = null;
         try {
-            ProviderView view = runner.run(s, index, input);
+            view = runner.run(s, index, input);
             if (view == null || view.index() != index) {
                 throw new IllegalStateException("the placement returned a view for another party");
             }
@@ -215,13 +236,54 @@ public final class ProviderSessions implements AutoCloseable {
                 log.info("session {}: not won", key);
             }
         } catch (Exception e) {
+            view = null;
             keeper.ledger().abort(key);
             NodeMetrics.AbortReason reason = abortReason(e);
             metrics.sessionAborted(reason);
-            log.warn("session {}: aborted ({}): {}", key, reason, e.getMessage());
+            log.warn("session {}: aborted ({}): {}", key, reason, e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
         } finally {
+            synchronized (placements) { // after the put in setup(), even if the placement ended at once
+                placements.remove(key);
+            }
             running.decrementAndGet();
         }
+        try {
+            observer.ended(s.sessionId(), index, view);
+        } catch (RuntimeException e) {
+            log.warn("session {}: observer failed: {}", key, e.getMessage());
+        }
+    }
+
+    /**
+     * Ends a session at the requester's wish: stops its placement if it still runs and releases its
+     * reservation, running or won (a declined win). A claimed lease is left alone.
+     */
+    private void abort(SessionKey key) {
+        Placement p;
+        synchronized (placements) {
+            p = placements.get(key);
+        }
+        keeper.ledger().abort(key);
+        if (p == null) {
+            return;
+        }
+        if (p.owned().compareAndSet(false, true)) {
+            // It never started: nothing runs that would count it out, so do it here.
+            p.future().cancel(false);
+            synchronized (placements) {
+                placements.remove(key);
+            }
+            running.decrementAndGet();
+            metrics.sessionAborted(NodeMetrics.AbortReason.PEER_ERROR);
+        } else {
+            p.future().cancel(true);
+        }
+        log.info("session {}: ended by the requester", key);
+    }
+
+    /** A session's placement task; whichever of the task and an abort takes {@code owned} first cleans up. */
+    private record Placement(Future<?> future, AtomicBoolean owned) {
     }
 
     static NodeMetrics.AbortReason abortReason(Throwable e) {
@@ -230,8 +292,16 @@ public final class ProviderSessions implements AutoCloseable {
                 return NodeMetrics.AbortReason.TIMEOUT;
             }
         }
-        if (e instanceof MpcAbortException) {
-            return NodeMetrics.AbortReason.CHECK_FAILED;
+        if (e instanceof MpcAbortException m) {
+            return switch (m.check()) {
+                case "timeout", "connect" -> NodeMetrics.AbortReason.TIMEOUT;
+                case "disconnect", "channel", "interrupted" -> NodeMetrics.AbortReason.DISCONNECT;
+                case "peer-abort" -> NodeMetrics.AbortReason.PEER_ERROR;
+                default -> NodeMetrics.AbortReason.CHECK_FAILED;
+            };
+        }
+        if (e instanceof InterruptedException) {
+            return NodeMetrics.AbortReason.DISCONNECT;
         }
         if (e instanceof IOException) {
             return NodeMetrics.AbortReason.DISCONNECT;

@@ -49,7 +49,8 @@ class ProviderConfigLoaderTest {
         Offer gpu = c.offers().get(1).offer();
         assertThat(gpu.unit().amounts()).containsEntry("nvidia.com/gpu", 1L).containsEntry("cpu", 2000L);
         assertThat(c.node().dataDir()).isEqualTo(example.toAbsolutePath().getParent().resolve("provider-data").normalize());
-        assertThat(c.node().dhtBootstrap()).containsExactly(new HostPort("dht.example.org", 6881));
+        assertThat(c.node().dht().bootstrap()).containsExactly(new HostPort("dht.example.org", 6881));
+        assertThat(c.node().dht().expiry()).isEqualTo(DhtSettings.DEFAULT_EXPIRY);
         assertThat(c.node().rateLimits().perIdentity()).isEqualTo(new RateLimitSettings.Bucket(10, 30));
         assertThat(c.node().sessions().claimWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.provisioner().egress()).isEqualTo(EgressPolicy.INTERNET);
@@ -103,6 +104,21 @@ class ProviderConfigLoaderTest {
         String yaml = MINIMAL.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
         assertThat(yaml).as("test setup: the replacement must apply").isNotEqualTo(MINIMAL);
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+    }
+
+    @Test
+    void theDhtIsOptionalAndItsFirstNodeNeedsARealAddress() {
+        assertThat(parse(MINIMAL).node().dht()).as("no dht section: offers are not announced").isNull();
+        assertThat(parse(MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  dht: \"off\"\n")).node().dht()).isNull();
+        ProviderConfig c = parse(MINIMAL.replace("  dataDir: data\n",
+                "  dataDir: data\n  dht: {listen: 127.0.0.1:0, expiry: 1m}\n"));
+        assertThat(c.node().dht()).isEqualTo(new DhtSettings(new HostPort("127.0.0.1", 0), List.of(), Duration.ofMinutes(1)));
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  dht: {listen: 0.0.0.0:6881}\n")))
+                .hasMessageContaining("node.dht.listen: with no bootstrap nodes (the pool's first node), give the address");
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  dht: {bootstrap: [a:1], expiry: 1s}\n")))
+                .hasMessageContaining("node.dht: dht: expiry PT1S is outside 2s..24h");
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  dht: {bootstrap: [a:1], port: 3}\n")))
+                .hasMessageContaining("node.dht.port: unknown field");
     }
 
     @Test

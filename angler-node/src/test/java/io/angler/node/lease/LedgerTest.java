@@ -58,7 +58,7 @@ class LedgerTest {
     void aSecondSessionSeesOnlyWhatTheFirstDidNotReserve() {
         Ledger l = open(offer("small", 10, "(2*(q-r))+20"));
         SessionInput a = l.enter(session(ALICE, 1), "small", in(HOUR));
-        assertThat(a).isEqualTo(new SessionInput(10, 20, 1));
+        assertThat(a).isEqualTo(new SessionInput(10, 20));
         SessionInput b = l.enter(session(BOB, 2), "small", in(HOUR));
         assertThat(b.capacity()).as("everything is reserved by session 1").isZero();
 
@@ -108,7 +108,7 @@ class LedgerTest {
         l.enter(session(ALICE, 1), "small", in(HOUR));
         l.settle(session(ALICE, 1), 2, 7, in(HOUR));
         l.claim(session(ALICE, 1), HOUR);
-        assertThat(l.enter(session(BOB, 2), "small", in(HOUR))).isEqualTo(new SessionInput(0, 7, 1));
+        assertThat(l.enter(session(BOB, 2), "small", in(HOUR))).isEqualTo(new SessionInput(0, 7));
     }
 
     @Test

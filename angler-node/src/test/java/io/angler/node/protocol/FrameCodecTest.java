@@ -40,6 +40,8 @@ class FrameCodecTest {
                 new Message.RenewReply("l0123", 1_900_000_000_000L),
                 new Message.Release("l0123"),
                 new Message.ReleaseReply("l0123"),
+                new Message.Abort(SID),
+                new Message.AbortReply(SID),
                 new Message.Error(ErrorCode.NOT_FOUND, "no live lease l0123 for this requester"));
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.angler.core.placement.Allocation;
 import io.angler.core.placement.PlacementMode;
-import io.angler.core.placement.PlacementOutcome;
 import io.angler.core.placement.PlacementRequest;
 import io.angler.mpc.net.TlsIdentity;
 import io.angler.node.config.ProviderConfig;
@@ -18,7 +17,7 @@ import io.angler.node.protocol.ProtocolException;
 import io.angler.node.provision.CredentialRequest;
 import io.angler.node.provision.ManifestProvisioner;
 import io.angler.node.provision.NamespaceManifests;
-import io.angler.node.testing.IdealPlacement;
+import io.angler.node.testing.IdealMpc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +38,14 @@ class ProviderNodeTest {
 
     @TempDir
     Path dir;
-    final Map<String, IdealPlacement> placements = new ConcurrentHashMap<>();
+    final IdealMpc mpc = new IdealMpc();
 
     ProviderConfig config(String name, long quantity, String price) {
         String yaml = """
                 node:
                   dataDir: %s-data
                   listen: 127.0.0.1:0
+                  mpcListen: 127.0.0.1:0
                   metrics: 127.0.0.1:0
                 offers:
                   - name: small
@@ -63,8 +61,7 @@ class ProviderNodeTest {
     ProviderNode start(ProviderConfig c, boolean canPlace) {
         ManifestProvisioner prov = new ManifestProvisioner(c.provisioner().directory(),
                 new NamespaceManifests(c.provisioner().egress()), null);
-        SessionRunner runner = canPlace ? (setup, index, input) -> placements.get(setup.sessionId()).provide(index, input) : null;
-        return ProviderNode.start(c, prov, null, runner, 7401, Clock.systemUTC());
+        return ProviderNode.start(c, prov, null, canPlace ? listener -> mpc.providerRunner() : null, Clock.systemUTC());
     }
 
     @Test
@@ -105,8 +102,6 @@ class ProviderNodeTest {
                     parties.add(new Message.Party("127.0.0.1", p.mpcPort(), p.fingerprint()));
                 }
             }
-            IdealPlacement ideal = new IdealPlacement(PlacementMode.SECOND_PRICE, PlacementRequest.single(3), 2);
-            placements.put(sid, ideal);
             String key = ca.offers().get(0).poolKeys().get(1).hex();
             Message.SessionSetup setup = new Message.SessionSetup(sid, key, PlacementMode.SECOND_PRICE, 16, 32, parties,
                     System.currentTimeMillis() + 60_000);
@@ -115,8 +110,7 @@ class ProviderNodeTest {
                     assertThat(c.setup(setup).partyIndex()).isEqualTo(i + 1);
                 }
             }
-            PlacementOutcome outcome = ideal.awaitOutcome();
-            assertThat(outcome.allocations()).containsExactly(new Allocation(1, 3, 50));
+            assertThat(mpc.session(setup).request(PlacementRequest.single(3))).containsExactly(new Allocation(1, 3, 50));
             claim = claim(a, sid);
             assertThat(claim.units()).isEqualTo(3);
             assertThat(claim.price()).isEqualTo(50);
@@ -143,7 +137,7 @@ class ProviderNodeTest {
     }
 
     @Test
-    void withoutAPlacementEngineSetupsAreRefusedSayingSo() throws Exception {
+    void aNodeStartedWithoutAPlacementEngineRefusesSetupsSayingSo() throws Exception {
         ProviderConfig ca = config("a", 10, "7");
         try (ProviderNode a = start(ca, false);
              ControlClient c = ControlClient.connect(REQUESTER, a.controlAddress(), null, TIMEOUT)) {
@@ -154,7 +148,7 @@ class ProviderNodeTest {
                     System.currentTimeMillis() + 60_000);
             ProtocolException e = org.assertj.core.api.Assertions.catchThrowableOfType(ProtocolException.class, () -> c.setup(setup));
             assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
-            assertThat(e).hasMessageContaining("cannot run placements under MPC yet");
+            assertThat(e).hasMessageContaining("does not take part in placements");
             assertThat(a.ledger().balance("small").reserved()).isZero();
         }
         assertThat(Files.exists(ca.node().dataDir().resolve("leases.json"))).isFalse();

@@ -18,6 +18,7 @@ import io.angler.node.metrics.NodeMetrics;
 import io.angler.node.protocol.ErrorCode;
 import io.angler.node.protocol.Message;
 import io.angler.node.provision.CredentialRequest;
+import io.angler.node.testing.IdealMpc;
 import io.angler.node.testing.IdealPlacement;
 import io.angler.node.testing.RecordingProvisioner;
 import java.net.InetAddress;
@@ -47,7 +48,7 @@ class ProviderSessionsTest {
 
     @TempDir
     Path dir;
-    final Map<String, IdealPlacement> placements = new ConcurrentHashMap<>();
+    final IdealMpc mpc = new IdealMpc();
     final List<Node> nodes = new ArrayList<>();
 
     /** One provider: its sessions handler, ledger and provisioner. */
@@ -75,7 +76,7 @@ class ProviderSessionsTest {
         RecordingProvisioner prov = new RecordingProvisioner();
         NodeMetrics metrics = new NodeMetrics(NodeMetrics.Role.PROVIDER);
         String fp = String.format("%064x", n);
-        SessionRunner runner = (setup, index, input) -> placements.get(setup.sessionId()).provide(index, input);
+        SessionRunner runner = mpc.providerRunner();
         ProviderSessions s = new ProviderSessions(config, fp, 9000 + n, new LeaseKeeper(ledger, prov),
                 new SessionRateLimiter(config.node().rateLimits()), metrics, runner, Clock.systemUTC());
         Node node = new Node(fp, s, ledger, prov, metrics, config);
@@ -113,30 +114,40 @@ class ProviderSessionsTest {
     }
 
     /** The requester's whole session against the providers, the placement played by the ideal functionality. */
-    record Result(PlacementOutcome outcome, List<io.angler.core.placement.Bid> bids, List<Message> replies) {
+    record Result(String sessionId, PlacementOutcome outcome, List<io.angler.core.placement.Bid> bids, List<Message> replies,
+                  Exception failure) {
     }
 
     Result request(String requester, PlacementMode mode, PlacementRequest request, List<Node> providers) throws Exception {
+        return request(requester, mode, request, providers, true);
+    }
+
+    Result request(String requester, PlacementMode mode, PlacementRequest request, List<Node> providers, boolean claim)
+            throws Exception {
         String sid = newSessionId();
-        IdealPlacement ideal = new IdealPlacement(mode, request, providers.size());
-        placements.put(sid, ideal);
         Message.SessionSetup s = setup(sid, mode, providers, System.currentTimeMillis() + 60_000, requester);
+        IdealPlacement ideal = mpc.session(s);
         Peer peer = new Peer(requester, HOME);
         for (Node n : providers) {
             Message reply = n.sessions().handle(peer, s);
             if (!(reply instanceof Message.SetupAck)) {
-                ideal.abort();
-                return new Result(null, null, List.of(reply));
+                ideal.disconnect(0);
+                return new Result(sid, null, null, List.of(reply), null);
             }
         }
-        PlacementOutcome outcome = ideal.awaitOutcome();
+        PlacementOutcome outcome;
+        try {
+            outcome = new PlacementOutcome(providers.size(), ideal.request(request));
+        } catch (io.angler.mpc.MpcAbortException e) {
+            return new Result(sid, null, ideal.bids(), List.of(), e);
+        }
         List<Message> replies = new ArrayList<>();
-        for (Allocation a : outcome.allocations()) {
+        for (Allocation a : claim ? outcome.allocations() : List.<Allocation>of()) {
             Node winner = providers.get(a.provider() - 1);
             // The winner settles in the background right after handing out its view; the claim waits for it.
             replies.add(winner.sessions().handle(peer, new Message.Claim(sid, 3600, new CredentialRequest.ServiceAccountToken())));
         }
-        return new Result(outcome, ideal.bids(), replies);
+        return new Result(sid, outcome, ideal.bids(), replies, null);
     }
 
     @Test
@@ -195,12 +206,11 @@ class ProviderSessionsTest {
                 .isInstanceOfSatisfying(Message.SetupReject.class, r -> assertThat(r.reason()).contains("16-bit units"));
 
         // p has quantity 0 and still joins: nobody learns that it is full.
-        placements.put(s.sessionId(), new IdealPlacement(PlacementMode.FIRST_PRICE, PlacementRequest.single(1), 2));
         assertThat(p.sessions().handle(me, s)).isEqualTo(new Message.SetupAck(s.sessionId(), 1));
         assertThat(p.sessions().handle(me, setup(newSessionId(), List.of(p, q))))
                 .as("one session at a time").isInstanceOfSatisfying(Message.SetupReject.class,
                         r -> assertThat(r.code()).isEqualTo(ErrorCode.BUSY));
-        placements.get(s.sessionId()).abort();
+        mpc.session(s).disconnect(0);
         await(() -> p.sessions().running() == 0);
         assertThat(p.metrics().scrape()).contains("angler_session_aborts_total{reason=\"disconnect\",role=\"provider\"} 1.0")
                 .contains("angler_setups_refused_total{reason=\"busy\",role=\"provider\"} 1.0");
@@ -291,13 +301,44 @@ class ProviderSessionsTest {
     }
 
     @Test
-    void aMinimumAboveTheRequestLooksLikeCapacityZero() throws Exception {
-        Node cheapButPicky = provider(1, 10, "5", "minimumRequest: 5");
-        Node dear = provider(2, 10, "50", "");
-        Result small = request(REQUESTER, PlacementMode.FIRST_PRICE, PlacementRequest.single(3), List.of(cheapButPicky, dear));
-        assertThat(small.outcome().allocations()).containsExactly(new Allocation(2, 3, 50));
-        Result big = request(REQUESTER, PlacementMode.FIRST_PRICE, PlacementRequest.single(5), List.of(cheapButPicky, dear));
-        assertThat(big.outcome().allocations()).containsExactly(new Allocation(1, 5, 5));
+    void theRequesterCanEndASessionAndDeclineAWin() throws Exception {
+        Node p = provider(1, 10, "7", "");
+        Node q = provider(2, 10, "9", "");
+        Peer me = new Peer(REQUESTER, HOME);
+        Message.SessionSetup s = setup(newSessionId(), List.of(p, q));
+        assertThat(p.sessions().handle(me, s)).isInstanceOf(Message.SetupAck.class);
+        assertThat(p.ledger().balance("small").reserved()).as("everything free is held for the session").isEqualTo(10);
+        // q never joins; the requester gives up and tells p.
+        assertThat(p.sessions().handle(me, new Message.Abort(s.sessionId()))).isEqualTo(new Message.AbortReply(s.sessionId()));
+        assertThat(p.ledger().balance("small").reserved()).as("released at once, not at the deadline").isZero();
+        await(() -> p.sessions().running() == 0);
+
+        // A win the requester declines (e.g. above its maximum price) returns to the offer.
+        Result r = request(REQUESTER, PlacementMode.FIRST_PRICE, PlacementRequest.single(4), List.of(p, q), false);
+        assertThat(r.outcome().allocations()).containsExactly(new Allocation(1, 4, 7));
+        await(() -> p.ledger().reservations().stream().anyMatch(x -> x.state() == io.angler.node.lease.Reservation.State.WON));
+        assertThat(p.ledger().balance("small").reserved()).isEqualTo(4);
+        String sid = r.sessionId();
+        assertThat(p.sessions().handle(new Peer("f".repeat(64), HOME), new Message.Abort(sid)))
+                .as("only the session's requester can end it").isInstanceOf(Message.AbortReply.class);
+        assertThat(p.ledger().balance("small").reserved()).isEqualTo(4);
+        p.sessions().handle(me, new Message.Abort(sid));
+        assertThat(p.ledger().balance("small")).isEqualTo(new Ledger.Balance(10, 0, 0, 10));
+        assertThat(p.sessions().handle(me, new Message.Claim(sid, 60, new CredentialRequest.ServiceAccountToken())))
+                .isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void aDeviatingPartyEndsTheSessionForEveryoneWithNothingAwarded() throws Exception {
+        Node p = provider(1, 10, "7", "");
+        Node q = provider(2, 10, "9", "");
+        mpc.deviating(q.fingerprint());
+        Result r = request(REQUESTER, PlacementMode.FIRST_PRICE, PlacementRequest.single(4), List.of(p, q), true);
+        assertThat(r.failure()).isInstanceOfSatisfying(io.angler.mpc.MpcAbortException.class,
+                e -> assertThat(e.peer()).isEqualTo(2));
+        await(() -> p.sessions().running() == 0 && q.sessions().running() == 0);
+        assertThat(p.ledger().balance("small").reserved()).isZero();
+        assertThat(p.metrics().scrape()).contains("angler_session_aborts_total{reason=\"check_failed\",role=\"provider\"} 1.0");
     }
 
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

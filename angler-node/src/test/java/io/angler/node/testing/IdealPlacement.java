@@ -1,87 +1,136 @@
 package io.angler.node.testing;
 
+import io.angler.core.placement.Allocation;
 import io.angler.core.placement.Bid;
 import io.angler.core.placement.PlacementMode;
 import io.angler.core.placement.PlacementOutcome;
 import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.PlaintextPlacement;
 import io.angler.core.placement.ProviderView;
-import io.angler.node.lease.SessionInput;
+import io.angler.mpc.MpcAbortException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The ideal functionality of one placement, for testing what surrounds the MPC: each provider
- * hands in its inputs and gets back exactly its view, computed in the clear by the oracle once
- * every input is in. A provider whose minimum request exceeds the request counts as capacity 0.
+ * TEST DOUBLE. The ideal functionality of one placement, for testing everything around the MPC:
+ * each party hands in its input and gets back exactly its view, computed in the clear by the
+ * oracle once every input is in. It models the ways a real session ends without a result, with
+ * the same exception the engine throws: a party that does not join in time ({@code connect},
+ * attributed to the first missing party), a party that stops ({@code disconnect}, attributed to
+ * it), and a party that deviates from the protocol ({@code output-mac}, attributed to it; no party
+ * gets a result). It is never used outside the tests.
  */
 public final class IdealPlacement {
     private final PlacementMode mode;
-    private final PlacementRequest request;
-    private final SessionInput[] inputs;
+    private final Duration joinTimeout;
+    private final Bid[] bids;
+    private PlacementRequest request;
     private PlacementOutcome outcome;
-    private boolean aborted;
+    private MpcAbortException failure;
+    private String failureDetail;
 
-    public IdealPlacement(PlacementMode mode, PlacementRequest request, int providers) {
+    public IdealPlacement(PlacementMode mode, int providers, Duration joinTimeout) {
         this.mode = mode;
-        this.request = request;
-        this.inputs = new SessionInput[providers];
+        this.joinTimeout = joinTimeout;
+        this.bids = new Bid[providers];
     }
 
-    public synchronized ProviderView provide(int index, SessionInput input) throws Exception {
-        if (inputs[index - 1] != null) {
+    public int providers() {
+        return bids.length;
+    }
+
+    /** Provider {@code index}'s side: its bid in, its view out. */
+    public synchronized ProviderView provide(int index, Bid bid) throws Exception {
+        if (bids[index - 1] != null) {
             throw new IllegalStateException("party " + index + " gave its input twice");
         }
-        inputs[index - 1] = input;
-        if (Arrays.stream(inputs).allMatch(i -> i != null)) {
-            outcome = PlaintextPlacement.place(mode, request, bids());
-            notifyAll();
-        }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (outcome == null && !aborted) {
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                throw new TimeoutException("ideal placement: not every party gave its input");
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        if (aborted) {
-            throw new java.io.IOException("session aborted by the requester");
-        }
+        bids[index - 1] = bid;
+        complete();
+        await(index);
         return outcome.providerView(index);
     }
 
-    /** Waits for the requester's view. */
-    public synchronized PlacementOutcome awaitOutcome() throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (outcome == null && !aborted) {
+    /** The requester's side: its request in, the allocations out. */
+    public synchronized List<Allocation> request(PlacementRequest r) throws Exception {
+        if (request != null) {
+            throw new IllegalStateException("the requester gave its input twice");
+        }
+        request = r;
+        complete();
+        await(0);
+        return outcome.allocations();
+    }
+
+    /** Party {@code index} deviates from the protocol: the checks catch it and nobody gets a result. */
+    public synchronized void deviate(int index) {
+        fail("output-mac", index, "the MAC of an output share from party " + index + " does not verify");
+    }
+
+    /** The session ends without a result (a party closed its connections). */
+    public synchronized void disconnect(int index) {
+        fail("disconnect", index, "party " + index + " closed the connection");
+    }
+
+    public synchronized boolean finished() {
+        return outcome != null || failure != null;
+    }
+
+    /** The bids the oracle saw, in session order (null where a provider never gave one). */
+    public synchronized List<Bid> bids() {
+        return new ArrayList<>(Arrays.asList(bids));
+    }
+
+    public synchronized PlacementRequest requestSeen() {
+        return request;
+    }
+
+    private void complete() {
+        if (failure == null && outcome == null && request != null && Arrays.stream(bids).allMatch(b -> b != null)) {
+            outcome = PlaintextPlacement.place(mode, request, Arrays.asList(bids));
+            notifyAll();
+        }
+    }
+
+    private void fail(String check, int peer, String detail) {
+        if (outcome == null && failure == null) {
+            failure = new MpcAbortException(check, peer, detail);
+            failureDetail = detail;
+            notifyAll();
+        }
+    }
+
+    private void await(int self) throws Exception {
+        long end = System.nanoTime() + joinTimeout.toNanos();
+        while (outcome == null && failure == null) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new TimeoutException("ideal placement: no outcome");
+                fail("connect", firstMissing(), "party " + firstMissing() + " did not join within "
+                        + joinTimeout.toMillis() + " ms");
+                break;
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                disconnect(self); // this party was stopped: the others see it go
+                throw e;
+            }
         }
-        if (aborted) {
-            throw new IllegalStateException("aborted");
+        if (failure != null) {
+            throw new MpcAbortException(failure.check(), failure.peer(), failureDetail);
         }
-        return outcome;
     }
 
-    public synchronized void abort() {
-        aborted = true;
-        notifyAll();
-    }
-
-    /** The bids the oracle saw (minimums applied). */
-    public synchronized List<Bid> bids() {
-        List<Bid> bids = new ArrayList<>();
-        for (SessionInput in : inputs) {
-            long capacity = request.units() < in.minUnits() ? 0 : in.capacity();
-            bids.add(new Bid(capacity, in.price()));
+    private int firstMissing() {
+        if (request == null) {
+            return 0;
         }
-        return bids;
+        for (int i = 0; i < bids.length; i++) {
+            if (bids[i] == null) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 }

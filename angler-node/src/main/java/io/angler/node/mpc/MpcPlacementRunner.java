@@ -1,0 +1,184 @@
+package io.angler.node.mpc;
+
+import io.angler.core.placement.Allocation;
+import io.angler.core.placement.PlacementMode;
+import io.angler.core.placement.PlacementRequest;
+import io.angler.core.placement.PlacementWidths;
+import io.angler.core.placement.ProviderView;
+import io.angler.mpc.MpcAbortException;
+import io.angler.mpc.net.MpcListener;
+import io.angler.mpc.net.Network;
+import io.angler.mpc.net.PartyEndpoint;
+import io.angler.mpc.net.TlsNetwork;
+import io.angler.mpc.placement.PlacementCircuit;
+import io.angler.mpc.wrk.WrkEngine;
+import io.angler.mpc.wrk.WrkOptions;
+import io.angler.mpc.wrk.WrkResult;
+import io.angler.node.lease.SessionInput;
+import io.angler.node.protocol.Message;
+import io.angler.node.provider.SessionRunner;
+import io.angler.node.requester.RequesterRunner;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The placement under MPC, for either side of a session: builds the session's TLS mesh from the
+ * set-up's party list (each party's endpoint and pinned certificate fingerprint) through this
+ * node's {@link MpcListener}, runs the mode's placement circuit under the WRK engine with this
+ * party's encoded input, and decodes exactly this party's view from the output bits the engine
+ * delivered to it (authenticated; any other bit pattern is rejected by the decoder). The
+ * requester is party 0, the evaluator; providers are parties 1..K.
+ *
+ * <p>A session never outlives its deadline: at the deadline its connections are closed, which
+ * ends the engine's reads at every party. Closing the runner closes every session it runs (the
+ * node is stopping).
+ */
+public final class MpcPlacementRunner implements SessionRunner, RequesterRunner, AutoCloseable {
+    /** The longest the mesh set-up and any one message may take, within the deadline. */
+    static final Duration CONNECT = Duration.ofSeconds(10);
+    static final Duration READ = Duration.ofSeconds(30);
+
+    private final MpcListener listener;
+    private final WrkOptions options;
+    private final Map<String, PlacementCircuit> circuits = new ConcurrentHashMap<>();
+    private final Set<TlsNetwork> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "angler-mpc-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<WrkResult> statistics = r -> { };
+    private volatile boolean closed;
+    /** The tests' seam: how this party's traffic is tampered with (identity in production). */
+    private final UnaryOperator<Network> tap;
+
+    public MpcPlacementRunner(MpcListener listener, WrkOptions options) {
+        this(listener, options, UnaryOperator.identity());
+    }
+
+    /** For tests only: {@code tap} wraps each session's network, to make this party misbehave. */
+    MpcPlacementRunner(MpcListener listener, WrkOptions options, UnaryOperator<Network> tap) {
+        this.listener = listener;
+        this.options = options;
+        this.tap = tap;
+    }
+
+    public MpcPlacementRunner(MpcListener listener) {
+        this(listener, WrkOptions.DEFAULT);
+    }
+
+    /** Tells {@code sink} each finished session's figures (time, bytes, rounds per phase). */
+    public void statistics(Consumer<WrkResult> sink) {
+        this.statistics = sink == null ? r -> { } : sink;
+    }
+
+    @Override
+    public ProviderView run(Message.SessionSetup setup, int partyIndex, SessionInput input) {
+        PlacementCircuit c = circuit(setup);
+        boolean[] out = session(setup, partyIndex, c.providerInput(partyIndex, input.bid()), c);
+        return c.providerView(partyIndex, out, input.bid());
+    }
+
+    @Override
+    public List<Allocation> run(Message.SessionSetup setup, PlacementRequest request) {
+        PlacementCircuit c = circuit(setup);
+        boolean[] out = session(setup, 0, c.requesterInput(request), c);
+        return c.requesterView(out, request);
+    }
+
+    /** The circuit for the set-up's mode, provider count and widths (built once, then shared). */
+    private PlacementCircuit circuit(Message.SessionSetup setup) {
+        PlacementMode mode = setup.mode();
+        int providers = setup.parties().size() - 1;
+        PlacementWidths widths = new PlacementWidths(setup.unitBits(), setup.priceBits());
+        String key = mode.label() + "/" + providers + "/" + widths.unitBits() + "/" + widths.priceBits();
+        return circuits.computeIfAbsent(key, k -> PlacementCircuit.build(mode, providers, widths));
+    }
+
+    private boolean[] session(Message.SessionSetup setup, int self, boolean[] input, PlacementCircuit c) {
+        if (closed) {
+            throw new MpcAbortException("interrupted", -1, "this node is stopping");
+        }
+        long left = setup.deadlineEpochMs() - System.currentTimeMillis();
+        if (left <= 0) {
+            throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
+        }
+        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(READ, left));
+        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, endpoints(setup), timeouts);
+        open.add(net);
+        ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
+                - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        try {
+            if (closed) {
+                throw new MpcAbortException("interrupted", -1, "this node is stopping");
+            }
+            WrkResult r = WrkEngine.run(tap.apply(net), c.circuit(), c.outputPlan(), input, options);
+            boolean[] out = new boolean[r.outputBits()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = r.learned(i) && r.value(i);
+            }
+            statistics.accept(r);
+            return out;
+        } finally {
+            cut.cancel(false);
+            open.remove(net);
+            net.close();
+        }
+    }
+
+    /**
+     * The mesh's session id: the set-up's id bound to the requester's identity, so that another
+     * requester that learnt a session id cannot occupy it at this node's listener.
+     */
+    static String meshId(Message.SessionSetup setup) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((setup.parties().get(0).fingerprint() + "/"
+                    + setup.sessionId()).getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    private static List<PartyEndpoint> endpoints(Message.SessionSetup setup) {
+        List<PartyEndpoint> out = new ArrayList<>();
+        for (Message.Party p : setup.parties()) {
+            InetSocketAddress a = new InetSocketAddress(p.host(), p.port());
+            if (a.isUnresolved()) {
+                throw new MpcAbortException("connect", out.size(), "party " + out.size() + "'s host " + p.host()
+                        + " does not resolve");
+            }
+            out.add(new PartyEndpoint(a, p.fingerprint()));
+        }
+        return out;
+    }
+
+    private static Duration min(Duration d, long millis) {
+        return Duration.ofMillis(Math.max(1, Math.min(d.toMillis(), millis)));
+    }
+
+    /** Ends every running session (their parties see this node disconnect) and stops the timer. */
+    @Override
+    public void close() {
+        closed = true;
+        for (TlsNetwork n : open) {
+            n.close();
+        }
+        deadlines.shutdownNow();
+    }
+}

@@ -1,0 +1,167 @@
+package io.angler.node.mpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.angler.core.placement.Bid;
+import io.angler.core.placement.PlacementMode;
+import io.angler.core.placement.PlacementOutcome;
+import io.angler.core.placement.PlaintextPlacement;
+import io.angler.core.placement.ProviderView;
+import io.angler.mpc.wrk.WrkOptions;
+import io.angler.node.lease.Ledger;
+import io.angler.node.provider.ProviderNode;
+import io.angler.node.requester.HeldLease;
+import io.angler.node.requester.RequestResult;
+import io.angler.node.requester.Requester;
+import io.angler.node.testing.LoopbackPool;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole flow with the real placement under MPC: the WRK engine over each session's TLS mesh,
+ * every party in its own node (provider nodes and a requester on loopback). Results are checked
+ * against the plaintext oracle, and each party's view against what SPEC 1.7 gives it.
+ */
+class MpcFlowTest {
+    @TempDir
+    Path dir;
+    LoopbackPool pool;
+    /** Per provider name, session id to the view it learned (null: the session aborted there). */
+    final Map<String, Map<String, ProviderView>> views = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    ProviderNode observed(String name, ProviderNode node) {
+        Map<String, ProviderView> mine = views.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        node.sessions().observe((sessionId, index, view) -> mine.put(sessionId, view == null ? ProviderView.lost(-1) : view));
+        return node;
+    }
+
+    @ParameterizedTest
+    @EnumSource(PlacementMode.class)
+    void theWholeFlowUnderMpcMatchesThePlaintextOracleAndEachPartyLearnsOnlyItsView(PlacementMode mode) throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        long[] quantity = {6, 9, 0};
+        String[] price = {"70", "45", "10"};
+        List<String> names = List.of("a", "b", "c");
+        for (int i = 0; i < 3; i++) {
+            observed(names.get(i), pool.start(names.get(i), quantity[i], price[i]));
+        }
+        Map<String, Bid> before = new HashMap<>();
+        for (String n : names) {
+            before.put(pool.provider(n).fingerprint(), pool.bidOf(n));
+        }
+        Requester requester = pool.requester("req");
+        long units = mode == PlacementMode.SPLIT ? 12 : 5;
+        int m = mode == PlacementMode.SPLIT ? 2 : 1;
+        RequestResult r = requester.request(pool.spec(mode, units, m, dir.resolve("out")), pool.candidates(), line -> { });
+
+        List<Bid> bids = new ArrayList<>();
+        for (RequestResult.SessionProvider p : r.providers()) {
+            bids.add(before.get(p.fingerprint()));
+        }
+        PlacementOutcome expected = PlaintextPlacement.place(mode, r.request(), bids);
+        assertThat(expected.served()).as("the inputs are chosen so that the request is served").isTrue();
+        assertThat(r.attempts()).isOne();
+        assertThat(r.allocations()).isEqualTo(expected.allocations());
+        assertThat(r.leases()).extracting(HeldLease::units)
+                .isEqualTo(expected.allocations().stream().map(a -> a.units()).toList());
+        for (RequestResult.SessionProvider p : r.providers()) {
+            String name = pool.nameOf(p.fingerprint());
+            ProviderView seen = views.get(name).get(r.sessionId());
+            assertThat(seen).as("what provider %s (index %d) learned", name, p.index())
+                    .isEqualTo(expected.providerView(p.index()));
+        }
+    }
+
+    @Test
+    void aProviderKilledInTheMiddleOfTheMpcIsExcludedAndItsReservationIsGoneAfterRestart() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        AtomicBoolean killed = new AtomicBoolean();
+        // The cheapest provider dies right after its first round of the protocol (during the OT set-up).
+        ProviderNode victim = pool.start("victim", 10, "20", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, -1, () -> {
+                    if (killed.compareAndSet(false, true)) {
+                        new Thread(() -> pool.kill("victim")).start();
+                    }
+                })));
+        String victimFingerprint = victim.fingerprint();
+        pool.start("mid", 10, "30");
+        pool.start("dear", 10, "40");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 4, 1, dir.resolve("out")),
+                pool.candidates(), line -> { });
+
+        assertThat(killed).isTrue();
+        assertThat(r.attempts()).isEqualTo(2);
+        assertThat(r.failures()).singleElement().asString().contains("attributed to provider");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(victimFingerprint);
+        assertThat(r.leases()).singleElement().satisfies(l -> {
+            assertThat(l.providerFingerprint()).isEqualTo(pool.provider("mid").fingerprint());
+            assertThat(l.price()).isEqualTo(30);
+        });
+        awaitQuiet(pool.provider("dear"));
+        assertThat(pool.provider("dear").ledger().balance("small")).isEqualTo(new Ledger.Balance(10, 0, 0, 10));
+        ProviderNode back = pool.restart("victim");
+        assertThat(back.fingerprint()).isEqualTo(victimFingerprint);
+        assertThat(back.ledger().balance("small")).as("the killed session's reservation did not survive the restart")
+                .isEqualTo(new Ledger.Balance(10, 0, 0, 10));
+    }
+
+    @Test
+    void aProviderThatSendsWrongValuesAbortsTheSessionForAllAndIsExcluded() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        // From its third round on, the cheat flips a bit of what it sends.
+        ProviderNode cheat = observed("cheat", pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener,
+                WrkOptions.DEFAULT, net -> new TappedNetwork(net, 2, () -> { }))));
+        List<String> honest = List.of("h1", "h2", "h3");
+        for (int i = 0; i < 3; i++) {
+            observed(honest.get(i), pool.start(honest.get(i), 10, Integer.toString(30 + 5 * i)));
+        }
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.SECOND_PRICE, 3, 1, dir.resolve("out"))
+                .withAttempts(4), pool.candidates(), line -> { });
+
+        assertThat(r.attempts()).as("%s", r.failures()).isBetween(2, 4);
+        assertThat(r.failures()).as("the engine names the check that caught the cheat")
+                .anyMatch(f -> f.contains("attributed to provider") && !f.contains("disconnect"));
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.units()).isEqualTo(3));
+        // Every session the cheat was in aborted at every party: nobody accepted a result from it.
+        for (String session : views.get("cheat").keySet()) {
+            for (String n : List.of("cheat", "h1", "h2", "h3")) {
+                awaitQuiet(pool.provider(n));
+                if (views.get(n).containsKey(session)) {
+                    assertThat(views.get(n).get(session)).as("%s in session %s", n, session).isEqualTo(ProviderView.lost(-1));
+                }
+            }
+        }
+        assertThat(cheat.ledger().balance("small")).isEqualTo(new Ledger.Balance(10, 0, 0, 10));
+    }
+
+    static void awaitQuiet(ProviderNode p) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (p.ledger().balance("small").reserved() != 0 || p.sessions().running() != 0) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("reservations still held: " + p.ledger().reservations());
+            }
+            Thread.sleep(5);
+        }
+    }
+}
