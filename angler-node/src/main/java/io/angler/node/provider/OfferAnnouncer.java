@@ -35,7 +35,12 @@ import org.slf4j.LoggerFactory;
 final class OfferAnnouncer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OfferAnnouncer.class);
     static final Duration RETRY = Duration.ofSeconds(3);
-    private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * An announce is two traversals, and libtorrent gives up on a query to a node that left only
+     * after 15 s: after a restart, the provider's previous DHT node is such a node, among the
+     * closest to its own keys. Long enough for both traversals to meet it.
+     */
+    private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(40);
 
     private final DhtNode node;
     private final Announcer announcer;
