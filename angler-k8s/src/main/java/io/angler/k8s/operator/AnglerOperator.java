@@ -91,6 +91,12 @@ public final class AnglerOperator implements AutoCloseable {
         operator = op;
     }
 
+    /** Whether the controllers run and every watch on the API server is healthy (a readiness check). */
+    public synchronized boolean healthy() {
+        return operator != null && operator.getRuntimeInfo().isStarted()
+                && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
     /**
      * The PoolContributions whose specs are valid and that are not being deleted, without pool key
      * collisions (of two that collide the first is kept; the reconciler reports the other): the
