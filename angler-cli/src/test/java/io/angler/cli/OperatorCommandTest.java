@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.angler.k8s.crd.PoolContribution;
 import io.angler.k8s.crd.PoolLease;
+import io.angler.node.config.HostPort;
+import io.angler.node.config.NodeSettings;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -21,7 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +86,27 @@ class OperatorCommandTest {
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", args)).contains(message);
         });
+    }
+
+    @Test
+    void theDeploymentsArgumentsGiveTheNodeTheListenersItsPortsAndProbesExpect() throws Exception {
+        String yaml = Files.readString(Path.of("../deploy/operator.yaml"));
+        Deployment d = Serialization.unmarshal(yaml.split("(?m)^---\\s*$")[0], Deployment.class);
+        List<String> args = new ArrayList<>(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
+        assertThat(args.remove(0)).isEqualTo("operator");
+        args.replaceAll(a -> a.replace("$(POD_IP)", "10.1.2.3"));
+        OperatorCommand command = new OperatorCommand();
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        assertThat(command.inCluster).isTrue();
+        NodeSettings node = command.nodeSettings();
+        assertThat(node.dataDir()).isEqualTo(Path.of("/var/lib/angler"));
+        assertThat(node.listen()).isEqualTo(new HostPort("0.0.0.0", 7400));
+        assertThat(node.mpcListen()).isEqualTo(new HostPort("0.0.0.0", 7401));
+        assertThat(node.metrics()).isEqualTo(new HostPort("0.0.0.0", 9464));
+        assertThat(node.dht().listen()).isEqualTo(new HostPort("10.1.2.3", 6881));
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                .extracting(p -> p.getName() + "=" + p.getContainerPort() + "/" + p.getProtocol())
+                .containsExactlyInAnyOrder("control=7400/TCP", "mpc=7401/TCP", "dht=6881/UDP", "metrics=9464/TCP");
     }
 
     /**
