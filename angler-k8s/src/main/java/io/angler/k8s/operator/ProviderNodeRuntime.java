@@ -8,6 +8,7 @@ import io.angler.node.config.NodeSettings;
 import io.angler.node.config.OfferConfig;
 import io.angler.node.lease.Lease;
 import io.angler.node.lease.LeaseStore;
+import io.angler.node.lease.LedgerException;
 import io.angler.node.provider.ProviderNode;
 import io.angler.node.provider.SessionRunner;
 import io.angler.node.provision.Provisioner;
@@ -91,8 +92,11 @@ public final class ProviderNodeRuntime implements ProviderRuntime, AutoCloseable
 
     @Override
     public long remaining(String offerName) {
-        var ledger = node().ledger();
-        return ledger.offer(offerName).isPresent() ? ledger.balance(offerName).free() : 0;
+        try {
+            return node().ledger().balance(offerName).free();
+        } catch (LedgerException e) {
+            return 0; // not published (or withdrawn meanwhile)
+        }
     }
 
     @Override
