@@ -81,6 +81,25 @@ public final class Placement {
         }
     }
 
+    /**
+     * Checks the requester's input against the spec without running anything, e.g. before the
+     * session's connections are made.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static void checkRequester(PlacementSpec spec, PlacementRequest request) {
+        circuit(spec).requesterInput(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * Checks provider {@code index}'s input against the spec without running anything.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static void checkProvider(PlacementSpec spec, int index, Bid bid) {
+        circuit(spec).providerInput(index, Objects.requireNonNull(bid, "bid"));
+    }
+
     /** The requester's side (party 0) with the default engine settings. */
     public static RequesterOutcome runRequester(Network net, PlacementSpec spec, PlacementRequest request) {
         return runRequester(net, spec, request, WrkOptions.DEFAULT);

@@ -121,7 +121,8 @@ public final class Ledger {
             price = widths.maxPrice();
         }
         reservations.put(key, new Reservation(key, offerName, capacity, price, Reservation.State.IN_SESSION, deadline));
-        return new SessionInput(capacity, price);
+        // the configuration keeps the minimum within the unit width; clamp anyway, as capacity is
+        return new SessionInput(capacity, price, Math.min(offer.leaseLimits().minUnits(), widths.maxUnits()));
     }
 
     /**

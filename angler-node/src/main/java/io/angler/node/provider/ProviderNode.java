@@ -80,7 +80,6 @@ public final class ProviderNode implements AutoCloseable {
         TlsIdentity identity = TlsIdentity.loadOrCreate(node.dataDir());
         LeaseStore store = leases != null ? leases : new FileLeaseStore(node.dataDir());
         Ledger ledger = Ledger.open(config.offerList(), store, node.dataDir(), clock);
-        warnAboutMinimums(config);
         LeaseKeeper keeper = new LeaseKeeper(ledger, provisioner);
         keeper.sweep(); // leases that expired while the node was down
         NodeMetrics metrics = new NodeMetrics(NodeMetrics.Role.PROVIDER);
@@ -122,20 +121,6 @@ public final class ProviderNode implements AutoCloseable {
                 announcer == null ? "; not on the DHT" : "; DHT node " + announcer.endpoint(),
                 config.offers().stream().map(ProviderNode::describe).collect(Collectors.joining("; ")));
         return p;
-    }
-
-    /**
-     * The placement circuit has no input for a provider's minimum request, so a minimum cannot be
-     * applied without revealing something (docs/protocol.md): say so rather than pretend.
-     */
-    private static void warnAboutMinimums(ProviderConfig config) {
-        for (OfferConfig oc : config.offers()) {
-            if (oc.offer().leaseLimits().minUnits() > 1) {
-                log.warn("offer {}: lease.minUnits {} is NOT enforced in sessions: the placement circuit has no input"
-                        + " for a minimum request (see docs/protocol.md, \"Minimum request size\")", oc.offer().name(),
-                        oc.offer().leaseLimits().minUnits());
-            }
-        }
     }
 
     /** An offer as it may be logged: name, unit, place and precisions; never quantity or price. */
