@@ -9,7 +9,6 @@ import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.PlacementWidths;
 import io.angler.core.placement.PlaintextPlacement;
 import io.angler.mpc.circuit.Circuit;
-import io.angler.mpc.net.TlsNetwork;
 import io.angler.mpc.placement.LocalMesh;
 import io.angler.mpc.placement.LocalPlacement;
 import io.angler.mpc.placement.Placement;
@@ -98,7 +97,7 @@ final class BenchPlacementCommand implements Callable<Integer> {
         err.flush();
         SecureRandom rnd = new SecureRandom();
         List<Sample> samples = new ArrayList<>();
-        try (LocalMesh mesh = new LocalMesh(placement.parties(), TlsNetwork.Timeouts.DEFAULT)) {
+        try (LocalMesh mesh = new LocalMesh(placement.parties(), LocalMesh.timeoutsFor(placement.parties()))) {
             for (int i = 0; i < warmup + runs; i++) {
                 Sample s = runOnce(mesh, placement, rnd);
                 boolean counted = i >= warmup;

@@ -7,7 +7,6 @@ import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.PlacementWidths;
 import io.angler.core.placement.PlaintextPlacement;
 import io.angler.mpc.MpcAbortException;
-import io.angler.mpc.net.TlsNetwork;
 import io.angler.mpc.placement.LocalMesh;
 import io.angler.mpc.placement.LocalPlacement;
 import io.angler.mpc.placement.Placement;
@@ -99,7 +98,7 @@ final class PlaceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LocalPlacement.Result result;
         double connectMillis;
-        try (LocalMesh mesh = new LocalMesh(placement.parties(), TlsNetwork.Timeouts.DEFAULT)) {
+        try (LocalMesh mesh = new LocalMesh(placement.parties(), LocalMesh.timeoutsFor(placement.parties()))) {
             progress(err, "connecting " + placement.parties() + " parties (the requester and " + bids.size()
                     + " provider" + (bids.size() == 1 ? "" : "s") + "), each with its own TLS identity, over loopback");
             LocalMesh.Connected c = mesh.connect();

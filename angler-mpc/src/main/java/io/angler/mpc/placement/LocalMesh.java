@@ -9,6 +9,7 @@ import io.angler.mpc.net.TlsNetwork;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,6 +56,15 @@ public final class LocalMesh implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Timeouts for {@code parties} parties sharing this machine's cores: every party's handshakes
+     * and computation compete for the same CPU, so the waits grow with the number of parties
+     * (10 s + 1 s per party to connect, 30 s + 2 s per party for any one message).
+     */
+    public static TlsNetwork.Timeouts timeoutsFor(int parties) {
+        return new TlsNetwork.Timeouts(Duration.ofSeconds(10 + parties), Duration.ofSeconds(30 + 2L * parties));
     }
 
     public int parties() {
