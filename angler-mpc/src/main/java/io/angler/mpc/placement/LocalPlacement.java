@@ -98,6 +98,12 @@ public final class LocalPlacement {
             }
             double wall = (System.nanoTime() - start) / 1e6;
             Throwable failure = mostTelling(failures);
+            if (failure instanceof OutOfMemoryError) {
+                // every party's session state is in this one heap: about quadratic in the parties
+                throw new IllegalStateException("out of memory running all " + n + " parties of a "
+                        + Placement.circuit(spec).circuit().andGates() + "-AND-gate placement in one process: give the"
+                        + " JVM more heap (-Xmx) or use fewer providers", failure);
+            }
             if (failure instanceof RuntimeException re) {
                 throw re;
             }
