@@ -32,11 +32,6 @@ public record PlacementSpec(PlacementMode mode, int providers, PlacementWidths w
         return new PlacementSpec(mode, providers, PlacementWidths.DEFAULT, false);
     }
 
-    /** The same session with or without minimums. */
-    public PlacementSpec withMinimum(boolean on) {
-        return new PlacementSpec(mode, providers, widths, on);
-    }
-
     /** The requester and the providers. */
     public int parties() {
         return providers + 1;
