@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Dark pool resource allocation for Kubernetes.",
         subcommands = {
             DemoCommand.class,
+            PlaceCommand.class,
             DhtCommand.class,
             MpcCommand.class,
             BenchCommand.class,

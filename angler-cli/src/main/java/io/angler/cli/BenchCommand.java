@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchDhtCommand.class,
             BenchMpcCommand.class,
+            BenchPlacementCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -25,11 +25,20 @@ import java.util.Map;
  * @param providerViews what each provider learned, in session order
  * @param privateRun true only if the placement ran under MPC
  * @param timingsMs phase name to milliseconds, in the order the phases ran
+ * @param minimums whether the providers' minimum requests were inputs (then each provider's
+ *     {@code minimum} is shown)
  */
 record PlacementReport(PlacementMode mode, PlacementRequest request, List<Bid> bids, List<Allocation> requesterView,
-                       List<ProviderView> providerViews, boolean privateRun, Map<String, Double> timingsMs) {
+                       List<ProviderView> providerViews, boolean privateRun, Map<String, Double> timingsMs,
+                       boolean minimums) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A report without minimum requests. */
+    PlacementReport(PlacementMode mode, PlacementRequest request, List<Bid> bids, List<Allocation> requesterView,
+                    List<ProviderView> providerViews, boolean privateRun, Map<String, Double> timingsMs) {
+        this(mode, request, bids, requesterView, providerViews, privateRun, timingsMs, false);
+    }
 
     Map<String, Object> toJsonTree() {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -42,7 +51,10 @@ record PlacementReport(PlacementMode mode, PlacementRequest request, List<Bid> b
         root.put("request", req);
         List<Object> providers = new ArrayList<>();
         for (int i = 0; i < bids.size(); i++) {
-            providers.add(ordered("index", i + 1, "capacity", bids.get(i).capacity(), "price", bids.get(i).price()));
+            Bid b = bids.get(i);
+            providers.add(minimums
+                    ? ordered("index", i + 1, "capacity", b.capacity(), "price", b.price(), "minimum", b.minUnits())
+                    : ordered("index", i + 1, "capacity", b.capacity(), "price", b.price()));
         }
         root.put("providers", providers);
         List<Object> allocations = allocationsJson();
@@ -92,12 +104,21 @@ record PlacementReport(PlacementMode mode, PlacementRequest request, List<Bid> b
                 mode == PlacementMode.SPLIT ? " over at most " + request.maxProviders() + " providers" : "",
                 bids.size());
         out.println();
-        out.printf("  %-8s  %8s  %10s   %s%n", "provider", "capacity", "price", "what it learned");
+        if (minimums) {
+            out.printf("  %-8s  %8s  %10s  %7s   %s%n", "provider", "capacity", "price", "minimum", "what it learned");
+        } else {
+            out.printf("  %-8s  %8s  %10s   %s%n", "provider", "capacity", "price", "what it learned");
+        }
         for (int i = 0; i < bids.size(); i++) {
             ProviderView v = providerViews.get(i);
             String learned = v.won() ? "WON: provision " + v.units() + " unit" + (v.units() == 1 ? "" : "s")
                     + " at " + v.price() : "not selected";
-            out.printf("  %-8d  %8d  %10d   %s%n", i + 1, bids.get(i).capacity(), bids.get(i).price(), learned);
+            Bid b = bids.get(i);
+            if (minimums) {
+                out.printf("  %-8d  %8d  %10d  %7d   %s%n", i + 1, b.capacity(), b.price(), b.minUnits(), learned);
+            } else {
+                out.printf("  %-8d  %8d  %10d   %s%n", i + 1, b.capacity(), b.price(), learned);
+            }
         }
         out.println();
         if (requesterView.isEmpty()) {

@@ -59,8 +59,8 @@ final class ProviderCommand implements Callable<Integer> {
                 out.println("  offer " + oc.offer().name() + ": unit " + oc.offer().unit() + ", at " + oc.offer().location()
                         + ", announced at precisions " + oc.announcePrecisions() + " (quantity and price are secret)");
                 if (oc.offer().leaseLimits().minUnits() > 1) {
-                    out.println("    note: lease.minUnits is not enforced in sessions (the placement circuit has no input"
-                            + " for it; see docs/protocol.md)");
+                    out.println("    minimum request: " + oc.offer().leaseLimits().minUnits() + " units (a private input"
+                            + " of the placement: a smaller request sees this offer as if it had no capacity)");
                 }
             }
             ProvisionerSettings p = c.provisioner();

@@ -19,7 +19,9 @@ final class SpecChecks {
         long units = root.get("request").get("units").asLong();
         List<long[]> p = new ArrayList<>(); // {index, capacity, price}
         for (JsonNode n : root.get("providers")) {
-            p.add(new long[] {n.get("index").asLong(), n.get("capacity").asLong(), n.get("price").asLong()});
+            // a request below a provider's minimum sees it as if it had capacity 0
+            long capacity = n.has("minimum") && units < n.get("minimum").asLong() ? 0 : n.get("capacity").asLong();
+            p.add(new long[] {n.get("index").asLong(), capacity, n.get("price").asLong()});
         }
         JsonNode alloc = root.get("allocations");
         String ctx = root.toString();

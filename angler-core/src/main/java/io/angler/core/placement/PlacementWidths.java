@@ -54,6 +54,10 @@ public record PlacementWidths(int unitBits, int priceBits) {
                 throw new IllegalArgumentException("provider " + (i + 1) + ": price " + b.price()
                         + " exceeds the maximum " + maxPrice() + " (" + priceBits + "-bit prices)");
             }
+            if (b.minUnits() > maxUnits()) {
+                throw new IllegalArgumentException("provider " + (i + 1) + ": minimum request " + b.minUnits()
+                        + " exceeds the maximum " + maxUnits() + " (" + unitBits + "-bit units)");
+            }
         }
     }
 }

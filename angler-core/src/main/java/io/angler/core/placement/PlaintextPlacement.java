@@ -8,6 +8,11 @@ import java.util.List;
  * The placement function in the clear, exactly as SPEC 1.6 defines it. It is the oracle that the
  * MPC circuits are tested against, and the no-privacy baseline of the benchmarks; it is never how
  * a private session decides.
+ *
+ * <p>A provider's minimum request ({@link Bid#minUnits()}): a request of fewer units sees that
+ * provider as if it had capacity 0, in every mode. In split mode the request's total units are
+ * compared with the minimum (not the part the provider would serve), so a provider below whose
+ * minimum the request falls never takes one of the max-providers places.
  */
 public final class PlaintextPlacement {
     private PlaintextPlacement() {
@@ -28,7 +33,7 @@ public final class PlaintextPlacement {
         for (int i = 0; i < bids.size(); i++) {
             Bid b = bids.get(i);
             // Strictly cheaper replaces: ties stay with the lowest index.
-            if (b.capacity() >= request.units() && (winner < 0 || b.price() < bids.get(winner).price())) {
+            if (b.capacityFor(request.units()) >= request.units() && (winner < 0 || b.price() < bids.get(winner).price())) {
                 winner = i;
             }
         }
@@ -40,7 +45,7 @@ public final class PlaintextPlacement {
             long second = Long.MAX_VALUE;
             for (int i = 0; i < bids.size(); i++) {
                 Bid b = bids.get(i);
-                if (i != winner && b.capacity() >= request.units()) {
+                if (i != winner && b.capacityFor(request.units()) >= request.units()) {
                     second = Math.min(second, b.price());
                 }
             }
@@ -54,7 +59,7 @@ public final class PlaintextPlacement {
     private static List<Allocation> split(PlacementRequest request, List<Bid> bids) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < bids.size(); i++) {
-            if (bids.get(i).capacity() > 0) {
+            if (bids.get(i).capacityFor(request.units()) > 0) {
                 order.add(i);
             }
         }
@@ -63,7 +68,7 @@ public final class PlaintextPlacement {
         long left = request.units();
         for (int k = 0; k < order.size() && k < request.maxProviders() && left > 0; k++) {
             Bid b = bids.get(order.get(k));
-            long take = Math.min(b.capacity(), left);
+            long take = Math.min(b.capacityFor(request.units()), left);
             out.add(new Allocation(order.get(k) + 1, take, b.price()));
             left -= take;
         }

@@ -46,7 +46,19 @@ class PlaintextPlacementTest {
                 Arguments.of(SPLIT, 5, 1, "0:1 9:7", "2:5:7"),
                 Arguments.of(SPLIT, 6, 3, "2:9 2:9 2:9", "1:2:9 2:2:9 3:2:9"),          // exactly the total capacity
                 Arguments.of(SPLIT, 7, 3, "2:9 2:9 2:9", ""),
-                Arguments.of(SPLIT, 1, 1, "0:0 0:0", ""));
+                Arguments.of(SPLIT, 1, 1, "0:0 0:0", ""),
+                // minimum request (CAPACITY:PRICE:MIN): below it, the provider is as if it had capacity 0
+                Arguments.of(FIRST_PRICE, 5, 1, "9:10:6 9:20", "2:5:20"),               // the cheapest needs 6
+                Arguments.of(FIRST_PRICE, 6, 1, "9:10:6 9:20", "1:6:10"),               // exactly its minimum
+                Arguments.of(FIRST_PRICE, 5, 1, "9:10:6 9:20:8", ""),                   // nobody takes 5
+                Arguments.of(FIRST_PRICE, 5, 1, "9:10:1 9:20", "1:5:10"),               // 1 is no minimum
+                Arguments.of(SECOND_PRICE, 5, 1, "9:10 9:20:6 9:30", "1:5:30"),         // the runner-up must take 5 too
+                Arguments.of(SECOND_PRICE, 6, 1, "9:10 9:20:6 9:30", "1:6:20"),
+                Arguments.of(SECOND_PRICE, 5, 1, "9:10 9:20:6", "1:5:10"),              // no other could: own price
+                Arguments.of(SPLIT, 5, 2, "3:10:6 3:20 3:30", "2:3:20 3:2:30"),         // total 5 < 6: no place for 1
+                Arguments.of(SPLIT, 6, 2, "3:10:6 3:20 3:30", "1:3:10 2:3:20"),         // total 6: 1 serves 3 (< 6) of it
+                Arguments.of(SPLIT, 6, 1, "3:10:7 9:20", "2:6:20"),
+                Arguments.of(SPLIT, 4, 2, "3:10:5 3:20:5", ""));
     }
 
     @ParameterizedTest(name = "{0} request {1} (max {2}) over {3} -> [{4}]")
@@ -65,7 +77,8 @@ class PlaintextPlacementTest {
             boolean small = rnd.nextBoolean();
             List<Bid> bids = new ArrayList<>();
             for (int i = 0; i < k; i++) {
-                bids.add(new Bid(rnd.nextLong(small ? 8 : 65536), rnd.nextLong(small ? 5 : 1L << 32)));
+                long min = rnd.nextInt(3) == 0 ? 1 + rnd.nextLong(small ? 12 : 65535) : 1;
+                bids.add(new Bid(rnd.nextLong(small ? 8 : 65536), rnd.nextLong(small ? 5 : 1L << 32), min));
             }
             long units = 1 + rnd.nextLong(small ? 12 : 65535);
             int max = 1 + rnd.nextInt(k);
@@ -77,8 +90,13 @@ class PlaintextPlacementTest {
         }
     }
 
-    /** A second, deliberately different formulation: rank every provider once, then read the answer off. */
-    private static List<Allocation> reference(PlacementMode mode, PlacementRequest request, List<Bid> bids) {
+    /**
+     * A second, deliberately different formulation: drop the providers whose minimum the request
+     * does not reach (their capacity becomes 0), rank every provider once, then read the answer off.
+     */
+    private static List<Allocation> reference(PlacementMode mode, PlacementRequest request, List<Bid> given) {
+        List<Bid> bids = given.stream()
+                .map(b -> request.units() < b.minUnits() ? new Bid(0, b.price()) : b).toList();
         Integer[] rank = new Integer[bids.size()];
         for (int i = 0; i < rank.length; i++) {
             rank[i] = i;
@@ -132,6 +150,8 @@ class PlaintextPlacementTest {
                 .hasMessageContaining("provider 1: capacity 65536");
         assertThatThrownBy(() -> w.check(FIRST_PRICE, PlacementRequest.single(1), parseBids("1:1 1:4294967296")))
                 .hasMessageContaining("provider 2: price 4294967296");
+        assertThatThrownBy(() -> w.check(FIRST_PRICE, PlacementRequest.single(1), parseBids("1:1 1:1:65536")))
+                .hasMessageContaining("provider 2: minimum request 65536 exceeds the maximum 65535");
         assertThatThrownBy(() -> w.check(SPLIT, new PlacementRequest(1, 3), ok)).hasMessageContaining("max-providers 3");
         assertThatThrownBy(() -> w.check(FIRST_PRICE, new PlacementRequest(1, 2), ok)).hasMessageContaining("split mode only");
         assertThatThrownBy(() -> w.check(FIRST_PRICE, PlacementRequest.single(1), List.of())).hasMessageContaining("at least one provider");
@@ -143,7 +163,14 @@ class PlaintextPlacementTest {
         assertThat(Bid.parse("7:120")).isEqualTo(new Bid(7, 120));
         assertThatThrownBy(() -> Bid.parse("7")).hasMessageContaining("CAPACITY:PRICE");
         assertThatThrownBy(() -> Bid.parse("7:")).hasMessageContaining("CAPACITY:PRICE");
-        assertThatThrownBy(() -> Bid.parse("7:1:2")).hasMessageContaining("CAPACITY:PRICE");
+        assertThat(Bid.parse("7:1:2")).isEqualTo(new Bid(7, 1, 2));
+        assertThat(Bid.parse("7:1:1").hasMinimum()).isFalse();
+        assertThat(new Bid(7, 1).minUnits()).isEqualTo(Bid.NO_MINIMUM);
+        assertThatThrownBy(() -> Bid.parse("7:1:2:3")).hasMessageContaining("CAPACITY:PRICE:MIN");
+        assertThatThrownBy(() -> Bid.parse("7:1:")).hasMessageContaining("CAPACITY:PRICE:MIN");
+        assertThatThrownBy(() -> Bid.parse("7:1:0")).hasMessageContaining("minimum 0 must be at least 1");
+        assertThatThrownBy(() -> Bid.parse("7:1:x")).hasMessageContaining("minimum 'x'");
+        assertThatThrownBy(() -> new Bid(7, 1, 0)).hasMessageContaining("minimum request 0");
         assertThatThrownBy(() -> Bid.parse("x:1")).hasMessageContaining("capacity 'x'");
         assertThatThrownBy(() -> Bid.parse("-1:1")).hasMessageContaining("negative");
         assertThat(PlacementMode.parse("second-price")).isEqualTo(SECOND_PRICE);

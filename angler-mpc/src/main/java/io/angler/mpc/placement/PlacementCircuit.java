@@ -21,8 +21,9 @@ import java.util.List;
  * <p>Parties: slot 0 is the requester, slot i (1..K) is provider i. Inputs, every integer least
  * significant bit first: the requester gives its units ({@code unitBits}) and, in split mode,
  * {@code maxProviders - 1} in {@link #maxProvidersBits()} bits; provider i gives its capacity
- * ({@code unitBits}) then its price ({@code priceBits}). Constants (indices, sorting network
- * positions) are hard-wired into the circuit's shape and are never an input.
+ * ({@code unitBits}) then its price ({@code priceBits}), and in a circuit with minimums its minimum
+ * request (see {@link #providerInput}). Constants (indices, sorting network positions) are
+ * hard-wired into the circuit's shape and are never an input.
  *
  * <p>Outputs (see docs/circuits.md for the construction):
  * <ul>
@@ -42,6 +43,7 @@ public final class PlacementCircuit {
     /** At most 64 parties (the output plan's limit): the requester and 63 providers. */
     public static final int MAX_PROVIDERS = OutputPlan.MAX_PARTIES - 1;
 
+    private final PlacementSpec spec;
     private final PlacementMode mode;
     private final int providers;
     private final PlacementWidths widths;
@@ -61,11 +63,11 @@ public final class PlacementCircuit {
                   int[][] slotIndex, int[][] slotUnits, int[][] slotPrice, int maxProvidersBits) {
     }
 
-    PlacementCircuit(PlacementMode mode, int providers, PlacementWidths widths, Circuit circuit, OutputPlan plan,
-                     Layout layout) {
-        this.mode = mode;
-        this.providers = providers;
-        this.widths = widths;
+    PlacementCircuit(PlacementSpec spec, Circuit circuit, OutputPlan plan, Layout layout) {
+        this.spec = spec;
+        this.mode = spec.mode();
+        this.providers = spec.providers();
+        this.widths = spec.widths();
         this.circuit = circuit;
         this.plan = plan;
         this.layout = layout;
@@ -76,20 +78,30 @@ public final class PlacementCircuit {
         }
     }
 
-    /** The circuit for {@code mode} over {@code providers} providers with the default widths. */
+    /** The circuit for {@code mode} over {@code providers} providers with the default widths, without minimums. */
     public static PlacementCircuit build(PlacementMode mode, int providers) {
         return build(mode, providers, PlacementWidths.DEFAULT);
     }
 
+    /** The circuit without minimums. */
     public static PlacementCircuit build(PlacementMode mode, int providers, PlacementWidths widths) {
-        if (providers < 1 || providers > MAX_PROVIDERS) {
-            throw new IllegalArgumentException("placement circuit: " + providers + " providers is outside 1.."
-                    + MAX_PROVIDERS);
-        }
-        return switch (mode) {
-            case FIRST_PRICE, SECOND_PRICE -> SinglePlacementCircuit.build(mode, providers, widths);
-            case SPLIT -> SplitPlacementCircuit.build(providers, widths);
+        return build(new PlacementSpec(mode, providers, widths, false));
+    }
+
+    public static PlacementCircuit build(PlacementSpec spec) {
+        return switch (spec.mode()) {
+            case FIRST_PRICE, SECOND_PRICE -> SinglePlacementCircuit.build(spec);
+            case SPLIT -> SplitPlacementCircuit.build(spec);
         };
+    }
+
+    public PlacementSpec spec() {
+        return spec;
+    }
+
+    /** Whether providers input a minimum request. */
+    public boolean withMinimum() {
+        return spec.withMinimum();
     }
 
     public PlacementMode mode() {
@@ -144,7 +156,15 @@ public final class PlacementCircuit {
         return bits;
     }
 
-    /** Provider {@code index}'s (1-based) input bits: capacity, then price. */
+    /**
+     * Provider {@code index}'s (1-based) input bits. Without minimums: capacity, then price. With
+     * minimums, in split mode: capacity, price, minimum; in first-price and second-price the
+     * provider gives the range of requests it can serve, [lo, lo + span], as span, price, lo: lo is
+     * its minimum and span its capacity minus its minimum, or both 0 when it can serve no request
+     * (capacity 0, or below its minimum). The circuit then needs one subtraction and one comparison
+     * ({@code (request - lo) mod 2^n <= span}) where the two comparisons would take one AND more
+     * each.
+     */
     public boolean[] providerInput(int index, Bid bid) {
         checkProvider(index);
         if (bid.capacity() > widths.maxUnits()) {
@@ -155,9 +175,28 @@ public final class PlacementCircuit {
             throw new IllegalArgumentException("provider " + index + ": price " + bid.price() + " exceeds the maximum "
                     + widths.maxPrice() + " (" + widths.priceBits() + "-bit prices)");
         }
+        if (bid.minUnits() > widths.maxUnits()) {
+            throw new IllegalArgumentException("provider " + index + ": minimum request " + bid.minUnits()
+                    + " exceeds the maximum " + widths.maxUnits() + " (" + widths.unitBits() + "-bit units)");
+        }
+        if (bid.hasMinimum() && !spec.withMinimum()) {
+            throw new IllegalArgumentException("provider " + index + ": minimum request " + bid.minUnits()
+                    + " needs a placement with minimums; this one has none");
+        }
+        int u = widths.unitBits();
         boolean[] bits = new boolean[circuit.inputBits(index)];
-        put(bits, 0, bid.capacity(), widths.unitBits());
-        put(bits, widths.unitBits(), bid.price(), widths.priceBits());
+        if (!spec.withMinimum() || mode == PlacementMode.SPLIT) {
+            put(bits, 0, bid.capacity(), u);
+            put(bits, u, bid.price(), widths.priceBits());
+            if (spec.withMinimum()) {
+                put(bits, u + widths.priceBits(), bid.minUnits(), u);
+            }
+        } else {
+            boolean servesSome = bid.capacity() >= bid.minUnits();
+            put(bits, 0, servesSome ? bid.capacity() - bid.minUnits() : 0, u);
+            put(bits, u, bid.price(), widths.priceBits());
+            put(bits, u + widths.priceBits(), servesSome ? bid.minUnits() : 0, u);
+        }
         return bits;
     }
 
@@ -329,8 +368,7 @@ public final class PlacementCircuit {
 
     @Override
     public String toString() {
-        return "PlacementCircuit[" + mode.label() + ", " + providers + " providers, " + widths.unitBits()
-                + "-bit units, " + widths.priceBits() + "-bit prices: " + circuit.andGates() + " AND gates, AND depth "
-                + circuit.andDepth() + "]";
+        return "PlacementCircuit[" + spec + ": " + circuit.andGates() + " AND gates, AND depth " + circuit.andDepth()
+                + "]";
     }
 }

@@ -18,6 +18,7 @@ public final class PlacementCircuitTable {
     private PlacementCircuitTable() {
     }
 
+    /** The circuits without minimums. */
     public static String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("| mode | providers | AND gates | AND per provider | AND depth | all gates | input bits | output bits |\n");
@@ -25,18 +26,44 @@ public final class PlacementCircuitTable {
         for (PlacementMode mode : PlacementMode.values()) {
             for (int k : PROVIDERS) {
                 Circuit c = PlacementCircuit.build(mode, k, PlacementWidths.DEFAULT).circuit();
-                int inputs = 0;
-                for (int p = 0; p < c.parties(); p++) {
-                    inputs += c.inputBits(p);
-                }
                 sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %d | %d | %d | %d |%n", mode.label(), k,
-                        c.andGates(), c.andGates() / (double) k, c.andDepth(), c.gates(), inputs, c.outputBits()));
+                        c.andGates(), c.andGates() / (double) k, c.andDepth(), c.gates(), inputBits(c), c.outputBits()));
             }
         }
         return sb.toString();
     }
 
+    /** The same circuits with minimums ({@link PlacementSpec#withMinimum()}), and what the minimums add. */
+    public static String markdownWithMinimum() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| mode | providers | AND gates | AND per provider | added per provider | AND depth | input bits |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (PlacementMode mode : PlacementMode.values()) {
+            for (int k : PROVIDERS) {
+                Circuit without = PlacementCircuit.build(new PlacementSpec(mode, k, PlacementWidths.DEFAULT, false))
+                        .circuit();
+                Circuit c = PlacementCircuit.build(new PlacementSpec(mode, k, PlacementWidths.DEFAULT, true)).circuit();
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %d | %d |%n", mode.label(), k,
+                        c.andGates(), c.andGates() / (double) k, (c.andGates() - without.andGates()) / (double) k,
+                        c.andDepth(), inputBits(c)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int inputBits(Circuit c) {
+        int inputs = 0;
+        for (int p = 0; p < c.parties(); p++) {
+            inputs += c.inputBits(p);
+        }
+        return inputs;
+    }
+
     public static void main(String[] args) {
         System.out.print(markdown());
+        System.out.println();
+        System.out.println("With minimums:");
+        System.out.println();
+        System.out.print(markdownWithMinimum());
     }
 }

@@ -1,7 +1,6 @@
 package io.angler.mpc.placement;
 
 import io.angler.core.placement.PlacementMode;
-import io.angler.core.placement.PlacementWidths;
 import io.angler.mpc.circuit.CircuitBuilder;
 
 /**
@@ -16,6 +15,10 @@ import io.angler.mpc.circuit.CircuitBuilder;
  * {@code sel(root) = fit(root)}. Second-price also carries the second-smallest key up the tree,
  * and carries the price paid, masked by the selection bit, down with it: each provider receives
  * its own masked copy for one AND per bit per internal node.
+ *
+ * <p>With minimums, "fit" is {@code lo <= request <= lo + span} from the provider's range input
+ * (see {@link PlacementCircuit#providerInput}): one subtraction and one comparison, 2n - 1 AND
+ * gates instead of n.
  */
 final class SinglePlacementCircuit {
     private final CircuitBuilder b;
@@ -38,16 +41,29 @@ final class SinglePlacementCircuit {
         this.priceBits = priceBits;
     }
 
-    static PlacementCircuit build(PlacementMode mode, int k, PlacementWidths widths) {
+    static PlacementCircuit build(PlacementSpec spec) {
+        PlacementMode mode = spec.mode();
+        int k = spec.providers();
+        int u = spec.widths().unitBits();
+        int pb = spec.widths().priceBits();
         CircuitBuilder b = new CircuitBuilder(k + 1);
-        int u = widths.unitBits();
-        int pb = widths.priceBits();
         int[] request = b.input(0, u);
         int[][] keys = new int[k][];
         for (int i = 0; i < k; i++) {
-            int[] capacity = b.input(i + 1, u);
-            int[] price = b.input(i + 1, pb);
-            int fit = b.greaterOrEqual(capacity, request);
+            int fit;
+            int[] price;
+            if (spec.withMinimum()) {
+                // the provider serves requests in [lo, lo + span] (lo = span = 0: none, as requests are >= 1);
+                // lo + span fits the width, so (request - lo) mod 2^u wraps above span when request < lo
+                int[] span = b.input(i + 1, u);
+                price = b.input(i + 1, pb);
+                int[] lo = b.input(i + 1, u);
+                fit = b.greaterOrEqual(span, b.sub(request, lo));
+            } else {
+                int[] capacity = b.input(i + 1, u);
+                price = b.input(i + 1, pb);
+                fit = b.greaterOrEqual(capacity, request);
+            }
             keys[i] = new int[pb + 1];
             System.arraycopy(price, 0, keys[i], 0, pb);
             keys[i][pb] = b.not(fit);
@@ -87,7 +103,7 @@ final class SinglePlacementCircuit {
         int[] requesterPrice = out.add(requesterPaid, OutputRouting.party(0));
         PlacementCircuit.Layout layout = new PlacementCircuit.Layout(winBits, units, prices, requesterPrice,
                 null, null, null, 0);
-        return new PlacementCircuit(mode, k, widths, b.build(), out.plan(), layout);
+        return new PlacementCircuit(spec, b.build(), out.plan(), layout);
     }
 
     private int[] price(int[] key) {

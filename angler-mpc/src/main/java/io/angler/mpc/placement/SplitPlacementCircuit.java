@@ -1,7 +1,5 @@
 package io.angler.mpc.placement;
 
-import io.angler.core.placement.PlacementMode;
-import io.angler.core.placement.PlacementWidths;
 import io.angler.mpc.circuit.CircuitBuilder;
 import java.util.Arrays;
 
@@ -18,6 +16,11 @@ import java.util.Arrays;
  * the new remainder) and the request is served when nothing is left after the last slot. Finally
  * the units are routed back to the providers by running the network backwards on the recorded swap
  * bits.
+ *
+ * <p>With minimums, a provider is usable only when it has capacity and the request's total units
+ * reach its minimum ({@code request >= min}, n AND gates); an unusable provider sorts after every
+ * usable one exactly as one with capacity 0 does, and a slot holding one gives nothing (one AND per
+ * slot on its "active" bit), so it never takes one of the m places.
  */
 final class SplitPlacementCircuit {
     private SplitPlacementCircuit() {
@@ -28,10 +31,12 @@ final class SplitPlacementCircuit {
         return 32 - Integer.numberOfLeadingZeros(Math.max(n - 1, 0));
     }
 
-    static PlacementCircuit build(int k, PlacementWidths widths) {
+    static PlacementCircuit build(PlacementSpec spec) {
+        int k = spec.providers();
+        int u = spec.widths().unitBits();
+        int pb = spec.widths().priceBits();
+        boolean minimum = spec.withMinimum();
         CircuitBuilder b = new CircuitBuilder(k + 1);
-        int u = widths.unitBits();
-        int pb = widths.priceBits();
         int mBits = bitsFor(k);
         int idxBits = bitsFor(k);
         int[] request = b.input(0, u);
@@ -43,10 +48,16 @@ final class SplitPlacementCircuit {
         for (int i = 0; i < k; i++) {
             caps[i] = b.input(i + 1, u);
             int[] price = b.input(i + 1, pb);
+            int usable = b.orAll(caps[i]);
+            if (minimum) {
+                // below the minimum: sorted after every usable provider, and its capacity unused (below)
+                int[] min = b.input(i + 1, u);
+                usable = b.and(usable, b.greaterOrEqual(request, min));
+            }
             int[] key = new int[idxBits + pb + 1];
             System.arraycopy(b.constant(i, idxBits), 0, key, 0, idxBits);
             System.arraycopy(price, 0, key, idxBits, pb);
-            key[idxBits + pb] = b.not(b.orAll(caps[i]));
+            key[idxBits + pb] = b.not(usable);
             keys[i] = key;
         }
 
@@ -65,6 +76,10 @@ final class SplitPlacementCircuit {
         int[][] take = new int[k][];
         for (int p = 0; p < k; p++) {
             int active = p == 0 ? CircuitBuilder.ONE : b.greaterOrEqual(maxMinusOne, b.constant(p, mBits));
+            if (minimum) {
+                // a provider below its minimum may hold capacity: its slot gives nothing
+                active = b.and(active, b.not(keys[p][idxBits + pb]));
+            }
             int[] cap = b.and(caps[p], active);
             int[] diff = b.subtractWithBorrow(left, cap);
             int shortOfCapacity = diff[u]; // less is left than this slot could give: it takes what is left
@@ -96,7 +111,7 @@ final class SplitPlacementCircuit {
         }
         PlacementCircuit.Layout layout = new PlacementCircuit.Layout(null, providerUnits, null, null,
                 slotIndex, slotUnits, slotPrice, mBits);
-        return new PlacementCircuit(PlacementMode.SPLIT, k, widths, b.build(), out.plan(), layout);
+        return new PlacementCircuit(spec, b.build(), out.plan(), layout);
     }
 
     /** Swaps rows i and j when s is 1: one AND per bit ({@code t = s AND (x XOR y)}, both XOR t). */

@@ -16,7 +16,10 @@ import io.angler.mpc.circuit.OutputPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +36,23 @@ class PlacementCircuitTest {
     record Case(PlacementRequest request, List<Bid> bids) {
     }
 
-    @ParameterizedTest
-    @EnumSource(PlacementMode.class)
-    void randomCasesAgreeWithTheOracleForOneToSixteenProviders(PlacementMode mode) {
-        SplittableRandom rnd = new SplittableRandom(mode.ordinal() * 1000L + 17);
+    /** Every mode, without and with minimums. */
+    static Stream<Arguments> variants() {
+        return Stream.of(PlacementMode.values())
+                .flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, minimums {1}")
+    @MethodSource("variants")
+    void randomCasesAgreeWithTheOracleForOneToSixteenProviders(PlacementMode mode, boolean minimum) {
+        SplittableRandom rnd = new SplittableRandom(mode.ordinal() * 1000L + 17 + (minimum ? 5 : 0));
         int cases = 0;
         for (int k = 1; k <= 16; k++) {
-            PlacementCircuit pc = PlacementCircuit.build(mode, k, W);
+            PlacementCircuit pc = PlacementCircuit.build(new PlacementSpec(mode, k, W, minimum));
             for (int batch = 0; batch < 16; batch++) {
                 List<Case> lanes = new ArrayList<>();
                 for (int lane = 0; lane < 64; lane++) {
-                    lanes.add(randomCase(mode, k, W, rnd));
+                    lanes.add(randomCase(mode, k, W, minimum, rnd));
                 }
                 checkBatch(pc, lanes, rnd);
                 cases += 64;
@@ -52,20 +61,83 @@ class PlacementCircuitTest {
         assertThat(cases).isEqualTo(16 * 16 * 64);
     }
 
-    @ParameterizedTest
-    @EnumSource(PlacementMode.class)
-    void narrowWidthsMakeTiesAndFullRangesCommon(PlacementMode mode) {
+    @ParameterizedTest(name = "{0}, minimums {1}")
+    @MethodSource("variants")
+    void narrowWidthsMakeTiesAndFullRangesCommon(PlacementMode mode, boolean minimum) {
         // 3-bit units and 2-bit prices: every value is an edge value
         PlacementWidths narrow = new PlacementWidths(3, 2);
-        SplittableRandom rnd = new SplittableRandom(99 + mode.ordinal());
+        SplittableRandom rnd = new SplittableRandom(99 + mode.ordinal() + (minimum ? 50 : 0));
         for (int k = 1; k <= 9; k++) {
-            PlacementCircuit pc = PlacementCircuit.build(mode, k, narrow);
+            PlacementCircuit pc = PlacementCircuit.build(new PlacementSpec(mode, k, narrow, minimum));
             for (int batch = 0; batch < 8; batch++) {
                 List<Case> lanes = new ArrayList<>();
                 for (int lane = 0; lane < 64; lane++) {
-                    lanes.add(randomCase(mode, k, narrow, rnd));
+                    lanes.add(randomCase(mode, k, narrow, minimum, rnd));
                 }
                 checkBatch(pc, lanes, rnd);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PlacementMode.class)
+    void minimumEdgeCases(PlacementMode mode) {
+        long maxU = W.maxUnits();
+        long maxP = W.maxPrice();
+        int m = mode == PlacementMode.SPLIT ? 3 : 1;
+        List<Case> cases = List.of(
+                // the cheapest has a minimum above the request: the next one serves
+                c(mode, 5, m, b(9, 10, 6), b(9, 20), b(9, 30), b(0, 1)),
+                // the request is exactly the minimum
+                c(mode, 6, m, b(9, 10, 6), b(9, 20), b(9, 30), b(0, 1)),
+                // every minimum above the request: nobody serves, whatever the capacities
+                c(mode, 4, m, b(maxU, 1, 5), b(9, 2, 9), b(5, 3, maxU), b(9, 0, 5)),
+                // a minimum above its own capacity: it serves nothing, ever
+                c(mode, 7, m, b(6, 1, 7), b(7, 5), b(7, 6), b(0, 0)),
+                c(mode, maxU, m, b(maxU, 1, maxU), b(maxU, 0, maxU - 1), b(maxU - 1, 0, 1), b(maxU, maxP, maxU)),
+                c(mode, 1, m, b(maxU, maxP, 1), b(1, maxP, 2), b(0, 0, 1), b(maxU, 0, maxU)),
+                // second-price: the runner-up's minimum decides what the winner is paid
+                c(mode, 5, m, b(9, 10), b(9, 20, 6), b(9, 30), b(4, 1)),
+                // split: the total reaches the minimum though the provider's own part does not
+                c(mode, 6, m, b(3, 10, 6), b(3, 20), b(3, 30), b(3, 40)),
+                // split: below the minimum, it takes no place even with the lowest price
+                c(mode, 5, m, b(3, 10, 6), b(3, 20), b(2, 30), b(3, 40)),
+                c(mode, 6, mode == PlacementMode.SPLIT ? 2 : 1, b(6, 1, 7), b(3, 2), b(3, 3), b(6, 4, 7)));
+        PlacementCircuit pc = PlacementCircuit.build(new PlacementSpec(mode, 4, W, true));
+        checkBatch(pc, cases, new SplittableRandom(6));
+        for (Case cs : cases) {
+            assertThat(pc.evaluateInTheClear(cs.request(), cs.bids()))
+                    .isEqualTo(PlaintextPlacement.place(mode, cs.request(), cs.bids()));
+        }
+        // the oracle really ignores providers below their minimum in these cases
+        assertThat(PlaintextPlacement.place(mode, cases.get(0).request(), cases.get(0).bids()).providerView(1).won())
+                .isFalse();
+        assertThat(PlaintextPlacement.place(mode, cases.get(1).request(), cases.get(1).bids()).providerView(1).won())
+                .isTrue();
+    }
+
+    @Test
+    void withoutMinimumsABidWithOneIsRefusedAndMinimumOneChangesNothing() {
+        PlacementCircuit plain = PlacementCircuit.build(PlacementMode.FIRST_PRICE, 2, W);
+        assertThatThrownBy(() -> plain.providerInput(2, b(5, 5, 3)))
+                .hasMessageContaining("provider 2: minimum request 3 needs a placement with minimums");
+        assertThat(plain.providerInput(1, b(5, 5, 1))).containsExactly(plain.providerInput(1, b(5, 5)));
+        PlacementCircuit withMin = PlacementCircuit.build(new PlacementSpec(PlacementMode.SPLIT, 2, W, true));
+        assertThatThrownBy(() -> withMin.providerInput(1, b(5, 5, 65536)))
+                .hasMessageContaining("provider 1: minimum request 65536 exceeds the maximum 65535");
+    }
+
+    @Test
+    void minimumsCostFifteenAndGatesPerProviderInSingleModesAndAboutEighteenInSplit() {
+        for (int k : new int[] {1, 2, 3, 8, 17}) {
+            for (PlacementMode mode : PlacementMode.values()) {
+                int without = PlacementCircuit.build(new PlacementSpec(mode, k, W, false)).circuit().andGates();
+                int with = PlacementCircuit.build(new PlacementSpec(mode, k, W, true)).circuit().andGates();
+                if (mode == PlacementMode.SPLIT) {
+                    assertThat(with - without).as("split, %d providers", k).isBetween(16 * k, 18 * k + 16);
+                } else {
+                    assertThat(with - without).as("%s, %d providers", mode, k).isEqualTo(15 * k);
+                }
             }
         }
     }
@@ -170,11 +242,13 @@ class PlacementCircuitTest {
     void constantsAreNeverInputs() {
         for (PlacementMode mode : PlacementMode.values()) {
             for (int k : new int[] {1, 2, 5, 8, 33}) {
-                Circuit c = PlacementCircuit.build(mode, k, W).circuit();
-                int mBits = mode == PlacementMode.SPLIT ? SplitPlacementCircuit.bitsFor(k) : 0;
-                assertThat(c.inputBits(0)).isEqualTo(W.unitBits() + mBits);
-                for (int i = 1; i <= k; i++) {
-                    assertThat(c.inputBits(i)).isEqualTo(W.unitBits() + W.priceBits());
+                for (boolean minimum : new boolean[] {false, true}) {
+                    Circuit c = PlacementCircuit.build(new PlacementSpec(mode, k, W, minimum)).circuit();
+                    int mBits = mode == PlacementMode.SPLIT ? SplitPlacementCircuit.bitsFor(k) : 0;
+                    assertThat(c.inputBits(0)).isEqualTo(W.unitBits() + mBits);
+                    for (int i = 1; i <= k; i++) {
+                        assertThat(c.inputBits(i)).isEqualTo(W.unitBits() * (minimum ? 2 : 1) + W.priceBits());
+                    }
                 }
             }
         }
@@ -302,6 +376,11 @@ class PlacementCircuitTest {
 
     /** A random case with edge values common: zero and maximum capacities, capacities around the request, price ties. */
     static Case randomCase(PlacementMode mode, int k, PlacementWidths w, SplittableRandom rnd) {
+        return randomCase(mode, k, w, false, rnd);
+    }
+
+    /** As above; with {@code minimum}, about half the providers have a minimum, often near the request. */
+    static Case randomCase(PlacementMode mode, int k, PlacementWidths w, boolean minimum, SplittableRandom rnd) {
         long maxU = w.maxUnits();
         long maxP = w.maxPrice();
         long units = switch (rnd.nextInt(4)) {
@@ -327,7 +406,15 @@ class PlacementCircuitTest {
                         case 1 -> 0;
                         default -> rnd.nextLong(maxP + 1);
                     };
-            bids.add(new Bid(cap, price));
+            long min = !minimum || rnd.nextBoolean() ? 1 : switch (rnd.nextInt(6)) {
+                case 0 -> units;
+                case 1 -> Math.min(maxU, units + 1);
+                case 2 -> Math.max(1, units - 1);
+                case 3 -> maxU;
+                case 4 -> Math.max(1, cap);
+                default -> 1 + rnd.nextLong(maxU);
+            };
+            bids.add(new Bid(cap, price, min));
         }
         int m = mode == PlacementMode.SPLIT ? 1 + rnd.nextInt(k) : 1;
         return new Case(new PlacementRequest(units, m), bids);
@@ -339,5 +426,9 @@ class PlacementCircuitTest {
 
     private static Bid b(long capacity, long price) {
         return new Bid(capacity, price);
+    }
+
+    private static Bid b(long capacity, long price, long min) {
+        return new Bid(capacity, price, min);
     }
 }

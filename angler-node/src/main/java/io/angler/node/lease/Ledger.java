@@ -133,7 +133,8 @@ public final class Ledger {
         }
         reservations.put(key, new Reservation(key, offerName, capacity, price, Reservation.State.IN_SESSION, deadline));
         terms.put(key, offer);
-        return new SessionInput(capacity, price);
+        // the configuration keeps the minimum within the unit width; clamp anyway, as capacity is
+        return new SessionInput(capacity, price, Math.min(offer.leaseLimits().minUnits(), widths.maxUnits()));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.angler.node.mpc;
 
 import io.angler.core.placement.Allocation;
-import io.angler.core.placement.PlacementMode;
 import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.PlacementWidths;
 import io.angler.core.placement.ProviderView;
@@ -10,10 +9,10 @@ import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsNetwork;
-import io.angler.mpc.placement.PlacementCircuit;
-import io.angler.mpc.wrk.WrkEngine;
+import io.angler.mpc.placement.Placement;
+import io.angler.mpc.placement.PlacementSpec;
+import io.angler.mpc.placement.PlacementStats;
 import io.angler.mpc.wrk.WrkOptions;
-import io.angler.mpc.wrk.WrkResult;
 import io.angler.node.lease.SessionInput;
 import io.angler.node.protocol.Message;
 import io.angler.node.provider.SessionRunner;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,15 +32,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * The placement under MPC, for either side of a session: builds the session's TLS mesh from the
  * set-up's party list (each party's endpoint and pinned certificate fingerprint) through this
- * node's {@link MpcListener}, runs the mode's placement circuit under the WRK engine with this
- * party's encoded input, and decodes exactly this party's view from the output bits the engine
- * delivered to it (authenticated; any other bit pattern is rejected by the decoder). The
- * requester is party 0, the evaluator; providers are parties 1..K.
+ * node's {@link MpcListener} and runs this party's side of the placement with {@link Placement}
+ * (the mode's circuit under the WRK engine; exactly this party's view comes back, decoded from the
+ * authenticated output bits the engine delivered to it). The requester is party 0, the evaluator;
+ * providers are parties 1..K. Sessions always use the circuits with minimum requests, so every
+ * provider inputs its {@code lease.minUnits} (1 when it has none) and nobody learns who set one.
  *
  * <p>A session never outlives its deadline: at the deadline its connections are closed, which
  * ends the engine's reads at every party. Closing the runner closes every session it runs (the
@@ -55,14 +55,13 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
 
     private final MpcListener listener;
     private final WrkOptions options;
-    private final Map<String, PlacementCircuit> circuits = new ConcurrentHashMap<>();
     private final Set<TlsNetwork> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "angler-mpc-deadlines");
         t.setDaemon(true);
         return t;
     });
-    private volatile Consumer<WrkResult> statistics = r -> { };
+    private volatile Consumer<PlacementStats> statistics = r -> { };
     private volatile boolean closed;
     /** The tests' seam: how this party's traffic is tampered with (identity in production). */
     private final UnaryOperator<Network> tap;
@@ -83,34 +82,36 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
     }
 
     /** Tells {@code sink} each finished session's figures (time, bytes, rounds per phase). */
-    public void statistics(Consumer<WrkResult> sink) {
+    public void statistics(Consumer<PlacementStats> sink) {
         this.statistics = sink == null ? r -> { } : sink;
     }
 
     @Override
     public ProviderView run(Message.SessionSetup setup, int partyIndex, SessionInput input) {
-        PlacementCircuit c = circuit(setup);
-        boolean[] out = session(setup, partyIndex, c.providerInput(partyIndex, input.bid()), c);
-        return c.providerView(partyIndex, out, input.bid());
+        PlacementSpec spec = spec(setup);
+        Placement.checkProvider(spec, partyIndex, input.bid()); // before any connection
+        Placement.ProviderOutcome o = session(setup, partyIndex,
+                net -> Placement.runProvider(net, spec, partyIndex, input.bid(), options));
+        statistics.accept(o.stats());
+        return o.view();
     }
 
     @Override
     public List<Allocation> run(Message.SessionSetup setup, PlacementRequest request) {
-        PlacementCircuit c = circuit(setup);
-        boolean[] out = session(setup, 0, c.requesterInput(request), c);
-        return c.requesterView(out, request);
+        PlacementSpec spec = spec(setup);
+        Placement.checkRequester(spec, request); // before any connection
+        Placement.RequesterOutcome o = session(setup, 0, net -> Placement.runRequester(net, spec, request, options));
+        statistics.accept(o.stats());
+        return o.allocations();
     }
 
-    /** The circuit for the set-up's mode, provider count and widths (built once, then shared). */
-    private PlacementCircuit circuit(Message.SessionSetup setup) {
-        PlacementMode mode = setup.mode();
-        int providers = setup.parties().size() - 1;
-        PlacementWidths widths = new PlacementWidths(setup.unitBits(), setup.priceBits());
-        String key = mode.label() + "/" + providers + "/" + widths.unitBits() + "/" + widths.priceBits();
-        return circuits.computeIfAbsent(key, k -> PlacementCircuit.build(mode, providers, widths));
+    /** The session's circuit: the set-up's mode, provider count and widths, with minimum requests. */
+    static PlacementSpec spec(Message.SessionSetup setup) {
+        return new PlacementSpec(setup.mode(), setup.parties().size() - 1,
+                new PlacementWidths(setup.unitBits(), setup.priceBits()), true);
     }
 
-    private boolean[] session(Message.SessionSetup setup, int self, boolean[] input, PlacementCircuit c) {
+    private <T> T session(Message.SessionSetup setup, int self, Function<Network, T> placement) {
         if (closed) {
             throw new MpcAbortException("interrupted", -1, "this node is stopping");
         }
@@ -127,13 +128,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
             if (closed) {
                 throw new MpcAbortException("interrupted", -1, "this node is stopping");
             }
-            WrkResult r = WrkEngine.run(tap.apply(net), c.circuit(), c.outputPlan(), input, options);
-            boolean[] out = new boolean[r.outputBits()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = r.learned(i) && r.value(i);
-            }
-            statistics.accept(r);
-            return out;
+            return placement.apply(tap.apply(net));
         } finally {
             cut.cancel(false);
             open.remove(net);

@@ -110,7 +110,6 @@ public final class ProviderNode implements AutoCloseable {
         TlsIdentity identity = TlsIdentity.loadOrCreate(node.dataDir());
         LeaseStore store = leases != null ? leases : new FileLeaseStore(node.dataDir());
         Ledger ledger = Ledger.open(offers.stream().map(OfferConfig::offer).toList(), store, node.dataDir(), clock);
-        offers.forEach(ProviderNode::warnAboutMinimum);
         LeaseKeeper keeper = new LeaseKeeper(ledger, provisioner);
         keeper.sweep(); // leases that expired while the node was down
         NodeMetrics metrics = new NodeMetrics(NodeMetrics.Role.PROVIDER);
@@ -154,18 +153,6 @@ public final class ProviderNode implements AutoCloseable {
         return p;
     }
 
-    /**
-     * The placement circuit has no input for a provider's minimum request, so a minimum cannot be
-     * applied without revealing something (docs/protocol.md): say so rather than pretend.
-     */
-    private static void warnAboutMinimum(OfferConfig oc) {
-        if (oc.offer().leaseLimits().minUnits() > 1) {
-            log.warn("offer {}: lease.minUnits {} is NOT enforced in sessions: the placement circuit has no input"
-                    + " for a minimum request (see docs/protocol.md, \"Minimum request size\")", oc.offer().name(),
-                    oc.offer().leaseLimits().minUnits());
-        }
-    }
-
     /** An offer as it may be logged: name, unit, place and precisions; never quantity or price. */
     static String describe(OfferConfig oc) {
         return oc.offer().name() + " (" + oc.offer().unit() + " at " + oc.offer().location() + ", precisions "
@@ -196,7 +183,6 @@ public final class ProviderNode implements AutoCloseable {
         if (announcer != null) {
             announcer.announce(oc);
         }
-        warnAboutMinimum(oc);
     }
 
     /**

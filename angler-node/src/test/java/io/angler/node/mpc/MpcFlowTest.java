@@ -91,6 +91,41 @@ class MpcFlowTest {
     }
 
     @Test
+    void aRequestBelowAProvidersMinimumSeesItAsIfItHadNoCapacity() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        observed("cheap", pool.start(pool.config("cheap", 9, "10", "minimumRequest: 8"), "cheap"));
+        observed("dear", pool.start("dear", 9, "30"));
+        Requester requester = pool.requester("req");
+
+        RequestResult small = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 5, 1, dir.resolve("out1")),
+                pool.candidates(), line -> { });
+        assertThat(small.allocations()).singleElement().satisfies(a -> {
+            assertThat(a.units()).isEqualTo(5);
+            assertThat(a.price()).isEqualTo(30);
+        });
+        assertThat(small.leases()).singleElement()
+                .satisfies(l -> assertThat(l.providerFingerprint()).isEqualTo(pool.provider("dear").fingerprint()));
+        awaitQuiet(pool.provider("cheap"));
+        assertThat(views.get("cheap").get(small.sessionId())).isEqualTo(ProviderView.lost(indexOf(small, "cheap")));
+
+        RequestResult large = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 8, 1, dir.resolve("out2")),
+                pool.candidates(), line -> { });
+        int cheap = indexOf(large, "cheap");
+        assertThat(large.allocations()).singleElement().satisfies(a -> {
+            assertThat(a.provider()).isEqualTo(cheap);
+            assertThat(a.units()).isEqualTo(8);
+            assertThat(a.price()).isEqualTo(10);
+        });
+        awaitQuiet(pool.provider("cheap"));
+        assertThat(views.get("cheap").get(large.sessionId())).isEqualTo(new ProviderView(cheap, true, 8, 10));
+    }
+
+    private int indexOf(RequestResult r, String name) {
+        String fingerprint = pool.provider(name).fingerprint();
+        return r.providers().stream().filter(p -> p.fingerprint().equals(fingerprint)).findFirst().orElseThrow().index();
+    }
+
+    @Test
     void aProviderKilledInTheMiddleOfTheMpcIsExcludedAndItsReservationIsGoneAfterRestart() throws Exception {
         pool = LoopbackPool.underMpc(dir);
         AtomicBoolean killed = new AtomicBoolean();

@@ -145,11 +145,12 @@ public final class LoopbackPool implements AutoCloseable {
         throw new IllegalArgumentException("no provider " + fingerprint);
     }
 
-    /** What a provider would feed into a session now: its free units and its price for them. */
+    /** What a provider would feed into a session now: its free units, its price for them, its minimum request. */
     public Bid bidOf(String name) {
         ProviderNode n = providers.get(name);
         long free = n.ledger().balance("small").free();
-        return new Bid(free, n.config().offerList().get(0).priceNow(free));
+        var offer = n.config().offerList().get(0);
+        return new Bid(free, offer.priceNow(free), offer.leaseLimits().minUnits());
     }
 
     public List<InetSocketAddress> addresses() {

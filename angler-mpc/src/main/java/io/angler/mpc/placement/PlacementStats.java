@@ -1,0 +1,54 @@
+package io.angler.mpc.placement;
+
+import io.angler.mpc.wrk.PhaseStats;
+import io.angler.mpc.wrk.WrkResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where one party's placement went: the engine's phases in protocol order (wall time, CPU time,
+ * bytes, rounds; see {@link PhaseStats}) and the circuit's size. Nothing here depends on a secret.
+ *
+ * @param phases the WRK engine's phases, from this party's point of view
+ * @param andGates AND gates of the placement circuit
+ */
+public record PlacementStats(List<PhaseStats> phases, int andGates) {
+    public PlacementStats {
+        phases = List.copyOf(phases);
+    }
+
+    static PlacementStats of(WrkResult r, int andGates) {
+        return new PlacementStats(r.phases(), andGates);
+    }
+
+    /** Wall time of the engine run (the mesh's connections are the caller's). */
+    public double totalMillis() {
+        return phases.stream().mapToDouble(PhaseStats::millis).sum();
+    }
+
+    public double cpuMillis() {
+        return phases.stream().mapToDouble(PhaseStats::cpuMillis).sum();
+    }
+
+    public long bytesSent() {
+        return phases.stream().mapToLong(PhaseStats::bytesSent).sum();
+    }
+
+    public long bytesReceived() {
+        return phases.stream().mapToLong(PhaseStats::bytesReceived).sum();
+    }
+
+    public long rounds() {
+        return phases.stream().mapToLong(PhaseStats::rounds).sum();
+    }
+
+    /** Phase name to wall milliseconds, in protocol order. */
+    public Map<String, Double> millisByPhase() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (PhaseStats p : phases) {
+            m.merge(p.name(), p.millis(), Double::sum);
+        }
+        return m;
+    }
+}
