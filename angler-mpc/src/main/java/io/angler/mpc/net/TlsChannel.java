@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSocket;
  * for the peer to read; the protocol thread reads directly, bounded by the read timeout.
  */
 final class TlsChannel extends FramedChannel {
-    private static final byte[] CLOSE = new byte[0];
+    private static final Frame CLOSE = new Frame(false, new byte[0]);
     private static final int BUFFER = 1 << 15;
 
     private final SSLSocket ssl;
@@ -28,13 +28,13 @@ final class TlsChannel extends FramedChannel {
     private final DataInputStream in;
     private final OutputStream out;
     private final long readTimeoutMillis;
-    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile IOException writeFailure;
     private volatile boolean closing;
 
-    TlsChannel(int self, int peer, SSLSocket ssl, Socket raw, Duration readTimeout) throws IOException {
-        super(peer);
+    TlsChannel(int self, int peer, int parties, SSLSocket ssl, Socket raw, Duration readTimeout) throws IOException {
+        super(peer, parties);
         this.ssl = ssl;
         this.raw = raw;
         this.readTimeoutMillis = Math.max(1, readTimeout.toMillis());
@@ -47,26 +47,37 @@ final class TlsChannel extends FramedChannel {
     }
 
     @Override
-    protected void sendFrame(byte[] frame) {
+    protected void sendFrame(Frame frame) {
         if (closing) {
             throw new MpcAbortException("channel", peer(), "network is closed");
         }
-        IOException failed = writeFailure;
-        if (failed != null) {
-            throw new MpcAbortException("disconnect", peer(), "sending to the peer failed: " + describe(failed));
+        if (writeFailure != null) {
+            // The connection broke (the peer left). Reading from the peer tells how: its abort notice
+            // if it sent one before leaving, else a disconnect. Failing here instead would lose that.
+            return;
         }
         queue.add(frame);
     }
 
     @Override
-    protected byte[] receiveFrame() {
+    protected Frame receiveFrame(long waitNanos) {
+        long waitMillis = waitNanos < 0 ? readTimeoutMillis : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
         try {
             int len;
             try {
+                if (waitMillis != readTimeoutMillis) {
+                    ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMillis));
+                }
                 len = in.readInt();
             } catch (EOFException e) {
                 throw new MpcAbortException("disconnect", peer(), "peer closed the connection");
+            } finally {
+                if (waitMillis != readTimeoutMillis) {
+                    ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+                }
             }
+            boolean notice = (len & NOTICE_FLAG) != 0;
+            len &= ~NOTICE_FLAG;
             if (len <= 0 || len > MAX_FRAME) {
                 throw new MpcAbortException("frame-size", peer(), "peer announced a frame of " + Integer.toUnsignedString(len)
                         + " bytes; frames must be 1 to " + MAX_FRAME + " bytes");
@@ -77,9 +88,9 @@ final class TlsChannel extends FramedChannel {
             } catch (EOFException e) {
                 throw new MpcAbortException("disconnect", peer(), "peer closed the connection in the middle of a message");
             }
-            return frame;
+            return new Frame(notice, frame);
         } catch (SocketTimeoutException e) {
-            throw new MpcAbortException("timeout", peer(), "no message within " + readTimeoutMillis + " ms");
+            throw new MpcAbortException("timeout", peer(), "no message within " + waitMillis + " ms");
         } catch (IOException e) {
             if (closing) {
                 throw new MpcAbortException("channel", peer(), "network is closed");
@@ -95,15 +106,15 @@ final class TlsChannel extends FramedChannel {
     private void writeLoop() {
         try {
             while (true) {
-                byte[] f = queue.take();
+                Frame f = queue.take();
                 if (f == CLOSE) {
                     out.flush();
                     ssl.shutdownOutput(); // close_notify: the peer's reads end at once
                     return;
                 }
-                int n = f.length;
+                int n = f.payload().length | (f.notice() ? NOTICE_FLAG : 0);
                 out.write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-                out.write(f);
+                out.write(f.payload());
                 if (queue.isEmpty()) {
                     out.flush();
                 }
@@ -112,8 +123,9 @@ final class TlsChannel extends FramedChannel {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             if (!closing) {
+                // Reads see the broken connection themselves (after anything the peer sent before it
+                // left, such as its abort notice, which closing the socket now would discard).
                 writeFailure = e;
-                closeSocket(); // make a blocked read fail now rather than at the timeout
             }
         }
     }

@@ -57,11 +57,13 @@ public final class TlsNetwork implements Network {
 
     private final int self;
     private final TlsChannel[] channels;
+    private final List<String> fingerprints;
     private volatile boolean closed;
 
-    private TlsNetwork(int self, TlsChannel[] channels) {
+    private TlsNetwork(int self, TlsChannel[] channels, List<String> fingerprints) {
         this.self = self;
         this.channels = channels;
+        this.fingerprints = fingerprints;
     }
 
     /**
@@ -124,14 +126,14 @@ public final class TlsNetwork implements Network {
             try {
                 for (int p = 0; p < n; p++) {
                     if (p != self) {
-                        channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
+                        channels[p] = new TlsChannel(self, p, n, links[p].ssl(), links[p].raw(), timeouts.read());
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                new TlsNetwork(self, channels).close(); // stops the writers already started
+                new TlsNetwork(self, channels, List.of()).close(); // stops the writers already started
                 throw e;
             }
-            return new TlsNetwork(self, channels);
+            return new TlsNetwork(self, channels, parties.stream().map(PartyEndpoint::fingerprint).toList());
         } catch (IOException | RuntimeException e) {
             for (MpcListener.Link l : links) {
                 if (l != null) {
@@ -403,6 +405,12 @@ public final class TlsNetwork implements Network {
     @Override
     public int parties() {
         return channels.length;
+    }
+
+    /** The pinned certificate fingerprint of {@code party}. */
+    @Override
+    public String identity(int party) {
+        return fingerprints.get(party);
     }
 
     @Override

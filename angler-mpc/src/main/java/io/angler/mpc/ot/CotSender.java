@@ -15,18 +15,28 @@ final class CotSender {
     private final ColumnPrg g;
 
     /** @param seeds the seed of base OT i chosen by bit i of Delta */
-    CotSender(long deltaLo, long deltaHi, long[] seeds, FixedKeyAes aes) {
+    CotSender(long deltaLo, long deltaHi, long[] seeds) {
         this.deltaLo = deltaLo;
         this.deltaHi = deltaHi;
-        this.g = new ColumnPrg(seeds, aes);
+        this.g = new ColumnPrg(seeds);
+    }
+
+    /** Where this direction's PRG stands (128-row slices used so far). */
+    long position() {
+        return g.position();
+    }
+
+    boolean holds(long lo, long hi) {
+        return deltaLo == lo && deltaHi == hi;
     }
 
     /**
      * The keys for the receiver's matrix {@code u} (m-bit columns, tile layout): rows 0..split-1
-     * into {@code keys}, the rest into {@code tail}. {@code q} is scratch of 2m longs.
+     * into {@code keys}, the rest into {@code tail}. {@code q} is scratch of 2m longs, {@code buf}
+     * of {@link ColumnPrg#SCRATCH_BYTES} bytes.
      */
-    void keys(long[] u, int m, long[] q, long[] keys, int split, long[] tail) {
-        g.next(m, q);
+    void keys(long[] u, int m, long[] q, long[] keys, int split, long[] tail, FixedKeyAes aes, byte[] buf) {
+        g.next(m, q, aes, buf);
         long[] masks = new long[ColumnPrg.COLUMNS];
         for (int c = 0; c < ColumnPrg.COLUMNS; c++) {
             masks[c] = -(c < 64 ? (deltaLo >>> c) & 1 : (deltaHi >>> (c - 64)) & 1);

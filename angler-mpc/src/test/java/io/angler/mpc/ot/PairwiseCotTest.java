@@ -144,7 +144,8 @@ class PairwiseCotTest {
         byte[] r = new byte[16];
         for (int p = 0; p < 2; p++) {
             long[] u = new long[2 * m];
-            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p]);
+            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p], cheat.aes(),
+                    new byte[ColumnPrg.SCRATCH_BYTES]);
             net.channel(p).writeInt(count);
             net.channel(p).writeLongs(u);
             net.channel(p).write(io.angler.mpc.crypto.Commitment.commit(2, r, coin));
@@ -247,7 +248,8 @@ class PairwiseCotTest {
         long[] macs = new long[2 * count];
         long[] tail = new long[2 * (m - count)];
         long[] u = new long[2 * m];
-        cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail);
+        cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail, cheat.aes(),
+                new byte[ColumnPrg.SCRATCH_BYTES]);
         u[17 / 64] ^= 1L << 17;
         Channel ch = net.channel(0);
         ch.writeInt(count);
@@ -277,6 +279,7 @@ class PairwiseCotTest {
         byte[] notAPoint = new byte[Edwards25519.POINT_BYTES];
         notAPoint[0] = 5;
         notAPoint[32] = 9;
+        nets.get(0).channel(1).write(StateOffer.of(false, null).encode());
         nets.get(0).channel(1).write(notAPoint);
         nets.get(0).channel(1).flush();
         assertThatThrownBy(() -> honest.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)

@@ -38,6 +38,11 @@ final class TappedNetwork implements Network {
     }
 
     @Override
+    public String identity(int party) {
+        return net.identity(party);
+    }
+
+    @Override
     public Channel channel(int peer) {
         Channel ch = net.channel(peer);
         return new Channel() {
@@ -77,6 +82,16 @@ final class TappedNetwork implements Network {
             @Override
             public void readLongs(long[] dst, int off, int len) {
                 ch.readLongs(dst, off, len);
+            }
+
+            @Override
+            public void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed) {
+                ch.sendNotice(evidence, check, blamed);
+            }
+
+            @Override
+            public io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos) {
+                return ch.awaitNotice(deadlineNanos);
             }
 
             @Override
