@@ -5,6 +5,7 @@ import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
 import io.angler.node.config.ProviderConfigLoader;
 import io.angler.node.config.ProvisionerSettings;
+import io.angler.mpc.wrk.WrkOptions;
 import io.angler.node.mpc.MpcPlacementRunner;
 import io.angler.node.provider.ProviderNode;
 import io.angler.node.provision.ManifestProvisioner;
@@ -64,7 +65,9 @@ final class ProviderCommand implements Callable<Integer> {
         }
         Provisioner provisioner = provisioner(c.provisioner());
         CountDownLatch stopped = new CountDownLatch(1);
-        ProviderNode node = ProviderNode.start(c, provisioner, null, MpcPlacementRunner::new, Clock.systemUTC());
+        WrkOptions mpcOptions = WrkOptions.DEFAULT.withOtReuse(c.node().sessions().reuseOt());
+        ProviderNode node = ProviderNode.start(c, provisioner, null, l -> new MpcPlacementRunner(l, mpcOptions),
+                Clock.systemUTC());
         Thread hook = new Thread(() -> {
             node.close();
             stopped.countDown();

@@ -8,6 +8,7 @@ import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsIdentity;
 import io.angler.mpc.net.TlsNetwork;
+import io.angler.mpc.ot.CotCache;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -36,6 +37,7 @@ public final class LocalParties implements AutoCloseable {
     private final TlsNetwork.Timeouts timeouts;
     private final List<MpcListener> listeners = new ArrayList<>();
     private final List<PartyEndpoint> endpoints = new ArrayList<>();
+    private final List<CotCache> caches = new ArrayList<>();
 
     /**
      * One run: every party's result and how long it took.
@@ -48,6 +50,15 @@ public final class LocalParties implements AutoCloseable {
     }
 
     public LocalParties(int parties, TlsNetwork.Timeouts timeouts) {
+        this(parties, timeouts, false);
+    }
+
+    /**
+     * @param reuseOt whether each party keeps its OT state between the sessions of this object, as a
+     *     node does (a {@link CotCache} per party): the first session does the base OTs, later ones
+     *     continue them
+     */
+    public LocalParties(int parties, TlsNetwork.Timeouts timeouts, boolean reuseOt) {
         if (parties < 2 || parties > OutputPlan.MAX_PARTIES) {
             throw new IllegalArgumentException("parties: " + parties + " is outside 2.." + OutputPlan.MAX_PARTIES);
         }
@@ -59,6 +70,7 @@ public final class LocalParties implements AutoCloseable {
                 MpcListener l = MpcListener.bind(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 listeners.add(l);
                 endpoints.add(new PartyEndpoint(l.address(), id.fingerprint()));
+                caches.add(reuseOt ? new CotCache() : null);
             }
         } catch (RuntimeException e) {
             close();
@@ -68,6 +80,11 @@ public final class LocalParties implements AutoCloseable {
 
     public int parties() {
         return parties;
+    }
+
+    /** Party p's OT cache, or null if this object does not reuse OT state. */
+    public CotCache cache(int p) {
+        return caches.get(p);
     }
 
     /**
@@ -104,7 +121,8 @@ public final class LocalParties implements AutoCloseable {
                     try (Network net = TlsNetwork.connect(listeners.get(self), session, self, endpoints, timeouts)) {
                         connect[self] = (System.nanoTime() - t0) / 1e6;
                         boolean[] in = self < inputs.length ? inputs[self] : new boolean[0];
-                        results[self] = WrkEngine.run(net, circuit, plan, in, options, cot.apply(self), Deviation.NONE);
+                        results[self] = WrkEngine.run(net, circuit, plan, in, options, cot.apply(self), Deviation.NONE,
+                                caches.get(self));
                     } catch (Throwable t) {
                         failures[self] = t;
                     }

@@ -47,7 +47,7 @@ public final class WrkEngine {
 
     /**
      * As {@link #run(Network, Circuit, OutputPlan, boolean[], WrkOptions)}, keeping this node's OT
-     * state between sessions in {@code cache} (null: none). With every peer that kept the same state
+     * state between sessions in {@code cache} (null, or {@link WrkOptions#reuseOt()} off: none). With every peer that kept the same state
      * ({@link Network#identity} names the peers) the session skips the base OTs; the others are done
      * afresh. Any abort rotates the cache's Δ and drops its pairs (docs/mpc.md explains why).
      */
@@ -73,7 +73,7 @@ public final class WrkEngine {
                     + PairwiseCot.MAX_COUNT + ")");
         }
         Prg prg = Prg.secure();
-        CotCache.Lease lease = cache == null ? null : cache.tryAcquire();
+        CotCache.Lease lease = cache == null || !options.reuseOt() ? null : cache.tryAcquire();
         long[] delta = lease != null ? new long[] {lease.deltaLo(), lease.deltaHi()} : Session.freshDelta(prg);
         Session s = new Session(net, prg, deviation, delta[0], delta[1]);
         boolean committed = false;

@@ -10,6 +10,7 @@ import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsNetwork;
+import io.angler.mpc.ot.CotCache;
 import io.angler.mpc.placement.PlacementCircuit;
 import io.angler.mpc.wrk.WrkEngine;
 import io.angler.mpc.wrk.WrkOptions;
@@ -55,6 +56,8 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
 
     private final MpcListener listener;
     private final WrkOptions options;
+    /** This node's OT state kept between sessions (null when {@link WrkOptions#reuseOt()} is off). */
+    private final CotCache cotCache;
     private final Map<String, PlacementCircuit> circuits = new ConcurrentHashMap<>();
     private final Set<TlsNetwork> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,10 +79,16 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         this.listener = listener;
         this.options = options;
         this.tap = tap;
+        this.cotCache = options.reuseOt() ? new CotCache() : null;
     }
 
     public MpcPlacementRunner(MpcListener listener) {
         this(listener, WrkOptions.DEFAULT);
+    }
+
+    /** What the OT cache did so far (null when OT reuse is off). */
+    public CotCache.Stats otCacheStats() {
+        return cotCache == null ? null : cotCache.stats();
     }
 
     /** Tells {@code sink} each finished session's figures (time, bytes, rounds per phase). */
@@ -118,7 +127,11 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         if (left <= 0) {
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
-        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(READ, left));
+        // The requester waits longer for a message than the providers: a provider stuck on a silent
+        // peer then times out first and its notice tells the requester whom it waited for, instead of
+        // the requester blaming that provider for the silence.
+        Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
+        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(read, left));
         TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, endpoints(setup), timeouts);
         open.add(net);
         ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
@@ -127,7 +140,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
             if (closed) {
                 throw new MpcAbortException("interrupted", -1, "this node is stopping");
             }
-            WrkResult r = WrkEngine.run(tap.apply(net), c.circuit(), c.outputPlan(), input, options);
+            WrkResult r = WrkEngine.run(tap.apply(net), c.circuit(), c.outputPlan(), input, options, cotCache);
             boolean[] out = new boolean[r.outputBits()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = r.learned(i) && r.value(i);
