@@ -177,6 +177,11 @@ public abstract class FramedChannel implements Channel {
         }
     }
 
+    /** Nothing written and not flushed, nothing received and not read, no abort notice: the stream is at rest. */
+    protected boolean atRest() {
+        return outLen == 0 && inPos == in.length && notice == null;
+    }
+
     @Override
     public ChannelStats stats() {
         return new ChannelStats(bytesSent, bytesReceived, messagesSent);

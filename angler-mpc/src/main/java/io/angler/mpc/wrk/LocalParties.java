@@ -4,7 +4,6 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.net.MpcListener;
-import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsIdentity;
 import io.angler.mpc.net.TlsNetwork;
@@ -118,11 +117,12 @@ public final class LocalParties implements AutoCloseable {
                 int self = p;
                 futures.add(pool.submit(() -> {
                     long t0 = System.nanoTime();
-                    try (Network net = TlsNetwork.connect(listeners.get(self), session, self, endpoints, timeouts)) {
+                    try (TlsNetwork net = TlsNetwork.connect(listeners.get(self), session, self, endpoints, timeouts)) {
                         connect[self] = (System.nanoTime() - t0) / 1e6;
                         boolean[] in = self < inputs.length ? inputs[self] : new boolean[0];
                         results[self] = WrkEngine.run(net, circuit, plan, in, options, cot.apply(self), Deviation.NONE,
                                 caches.get(self));
+                        net.release(); // a later run between the same parties carries on over these connections
                     } catch (Throwable t) {
                         failures[self] = t;
                     }

@@ -141,6 +141,8 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
                 throw new MpcAbortException("interrupted", -1, "this node is stopping");
             }
             WrkResult r = WrkEngine.run(tap.apply(net), c.circuit(), c.outputPlan(), input, options, cotCache);
+            cut.cancel(false);
+            net.release(); // the connections stay open for this node's next session with the same peers
             boolean[] out = new boolean[r.outputBits()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = r.learned(i) && r.value(i);
