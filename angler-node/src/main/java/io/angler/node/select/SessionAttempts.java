@@ -19,8 +19,8 @@ import java.util.Set;
  *       holds at least one cheater. Nobody is excluded for one such pair; a provider that is in a
  *       suspected pair of two different failed sessions is excluded (a cheater that keeps cheating,
  *       or lying, is in every pair; an honest provider only in those the cheaters choose).</li>
- *   <li>If a failure excluded nobody and the next attempt is the last, every member of that
- *       failure's pairs is excluded, so the last attempt is not a repetition of a failed one.</li>
+ *   <li>If a failure excluded nobody and the next attempt is the last, every provider in any
+ *       suspected pair so far is excluded, so the last attempt runs without anyone ever named.</li>
  * </ol>
  */
 public final class SessionAttempts {
@@ -76,10 +76,10 @@ public final class SessionAttempts {
                 excluded.add(f);
             }
         }
-        if (excluded.size() == before && attempts == maxAttempts - 1) {
-            excluded.addAll(now);
-        }
         suspected.addAll(now);
+        if (excluded.size() == before && attempts == maxAttempts - 1) {
+            excluded.addAll(suspected);
+        }
         if (attempts >= maxAttempts) {
             throw new SelectionException("gave up after " + attempts + " attempt(s); excluded "
                     + excluded.size() + " provider(s) that failed");

@@ -139,8 +139,8 @@ class MpcFlowTest {
                 .withAttempts(4), pool.candidates(), line -> { });
 
         assertThat(r.attempts()).as("%s", r.failures()).isBetween(2, 4);
-        assertThat(r.failures()).as("the engine names the check that caught the cheat")
-                .anyMatch(f -> f.contains("attributed to provider") && !f.contains("disconnect"));
+        assertThat(r.failures()).as("the engine names the check that caught the cheat, not a disconnect")
+                .allMatch(f -> (f.contains("blamed provider") || f.contains("seen here")) && !f.contains("disconnect"));
         assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
         assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.units()).isEqualTo(3));
         // Every session the cheat was in aborted at every party: nobody accepted a result from it.
