@@ -2,6 +2,7 @@ package io.angler.mpc.ot;
 
 import io.angler.mpc.crypto.BitTranspose;
 import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.Ghash;
 import io.angler.mpc.crypto.PolyHash;
 
 /**
@@ -50,6 +51,14 @@ final class CotReceiver {
         long[] out = new long[4];
         challenge.evalBits(bits, m, out, 0);
         challenge.eval(macs, split, tail, m - split, out, 2);
+        return out;
+    }
+
+    /** The same with GHASH as the combination ({@link Ghash}): (X, T) = (F(x), F(t)). */
+    static long[] checkValues(Ghash challenge, long[] bits, int m, long[] macs, int split, long[] tail) {
+        long[] out = new long[4];
+        challenge.bits(bits, m, out, 0);
+        challenge.blocks(macs, split, tail, m - split, out, 2);
         return out;
     }
 }

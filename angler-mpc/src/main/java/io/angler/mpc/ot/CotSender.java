@@ -2,6 +2,7 @@ package io.angler.mpc.ot;
 
 import io.angler.mpc.crypto.BitTranspose;
 import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.Ghash;
 import io.angler.mpc.crypto.Gf128;
 import io.angler.mpc.crypto.PolyHash;
 
@@ -48,6 +49,16 @@ final class CotSender {
             }
         }
         BitTranspose.tilesToRows(q, m, keys, split, tail);
+    }
+
+    /** Whether the receiver's check values (X, T) = (F(x), F(t)) satisfy F(t) xor F(K) = Delta * (X xor L*H). */
+    boolean check(Ghash challenge, long[] keys, int split, long[] tail, int m, long[] xt) {
+        long[] k = new long[2];
+        challenge.blocks(keys, split, tail, m - split, k, 0);
+        long[] term = new long[2];
+        challenge.deltaTerm(deltaLo, deltaHi, xt[0], xt[1], m, term, 0);
+        long diff = (k[0] ^ term[0] ^ xt[2]) | (k[1] ^ term[1] ^ xt[3]);
+        return diff == 0;
     }
 
     /** Whether the receiver's check values (X, T) satisfy T = sum K_k h^(m-k) xor X * Delta. */

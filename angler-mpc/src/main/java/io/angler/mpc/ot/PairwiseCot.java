@@ -4,6 +4,7 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
 import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.Ghash;
 import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
@@ -202,7 +203,7 @@ public final class PairwiseCot {
         for (int p = 0; p < n; p++) {
             if (fresh[p] && baseSenders[p] != null) {
                 Channel ch = net.channel(p);
-                PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
+                Ghash h = Ghash.fromSeed(ch.readBytes(16));
                 ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], m, derivMacs[p], KAPPA, derivTails[p]));
                 ch.flush();
                 long[] seeds = new long[2 * KAPPA];
@@ -215,7 +216,7 @@ public final class PairwiseCot {
             if (fresh[p] && baseSenders[p] == null) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
+                if (!senders[p].check(Ghash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "set-up extension failed the KOS check");
                 }
                 long[] k = derivKeys[p];
@@ -430,15 +431,14 @@ public final class PairwiseCot {
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
-                PolyHash h = global ? common : PolyHash.fromSeed(ch.readBytes(16));
-                long[] xt = new long[4];
+                long[] xt;
                 if (global) {
-                    xt[0] = x[0];
-                    xt[1] = x[1];
+                    xt = new long[] {x[0], x[1], 0, 0};
+                    common.eval(macs[p], count, macTails[p], m - count, xt, 2);
                 } else {
-                    h.evalBits(padded[p], m, xt, 0);
+                    xt = CotReceiver.checkValues(Ghash.fromSeed(ch.readBytes(16)), padded[p], m, macs[p], count,
+                            macTails[p]);
                 }
-                h.eval(macs[p], count, macTails[p], m - count, xt, 2);
                 ch.writeLongs(xt);
                 ch.flush();
                 padded[p] = null;
@@ -451,8 +451,9 @@ public final class PairwiseCot {
             if (p != self) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                PolyHash h = global ? common : PolyHash.fromSeed(challenges[p]);
-                if (!senders[p].check(h, keys[p], count, keyTails[p], m, xt)) {
+                boolean ok = global ? senders[p].check(common, keys[p], count, keyTails[p], m, xt)
+                        : senders[p].check(Ghash.fromSeed(challenges[p]), keys[p], count, keyTails[p], m, xt);
+                if (!ok) {
                     throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
                 }
                 keyTails[p] = null;
