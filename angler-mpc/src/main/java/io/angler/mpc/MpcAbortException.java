@@ -67,6 +67,7 @@ public class MpcAbortException extends RuntimeException {
     private final int peer;
     private final Report report;
     private List<Report> reports = List.of();
+    private List<Integer> departed = List.of();
 
     /**
      * @param check short stable name of the failed check or step, e.g. {@code "output-mac"}
@@ -141,9 +142,19 @@ public class MpcAbortException extends RuntimeException {
         return reports;
     }
 
-    /** Records the notices collected after the abort. */
-    public MpcAbortException withReports(List<Report> collected) {
+    /**
+     * The parties that, while the notices were collected, closed their connection to this party
+     * without sending one: an honest party always sends its notice before it leaves, so these left
+     * (crashed, lost their network, or misbehaved). Direct evidence, like {@link Evidence#DEPARTURE}.
+     */
+    public List<Integer> departed() {
+        return departed;
+    }
+
+    /** Records what was collected after the abort: the notices, and who left without one. */
+    public MpcAbortException withReports(List<Report> collected, List<Integer> leftWithoutNotice) {
         this.reports = List.copyOf(collected);
+        this.departed = List.copyOf(leftWithoutNotice);
         return this;
     }
 }

@@ -78,6 +78,9 @@ public interface Channel {
      */
     io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos);
 
+    /** Whether a read found that the peer closed the connection (rather than timing out). */
+    boolean peerClosed();
+
     /** Bytes and messages exchanged with this peer so far. */
     ChannelStats stats();
 }

@@ -27,6 +27,7 @@ public abstract class FramedChannel implements Channel {
     private final int peer;
     private final int parties;
     private MpcAbortException.Report notice;
+    private boolean peerClosed;
     private byte[] out = new byte[1 << 12];
     private int outLen;
     private byte[] in = new byte[0];
@@ -117,7 +118,7 @@ public abstract class FramedChannel implements Channel {
                 if (left <= 0) {
                     return null;
                 }
-                Frame f = receiveFrame(left);
+                Frame f = receive(left);
                 if (f.notice()) {
                     notice = AbortNotice.decode(f.payload(), peer, parties);
                 }
@@ -128,10 +129,25 @@ public abstract class FramedChannel implements Channel {
         }
     }
 
+    @Override
+    public boolean peerClosed() {
+        return peerClosed;
+    }
+
+    /** The next frame; notes whether a failure was the peer closing the connection. */
+    private Frame receive(long waitNanos) {
+        try {
+            return receiveFrame(waitNanos);
+        } catch (MpcAbortException e) {
+            peerClosed |= e.check().equals("disconnect");
+            throw e;
+        }
+    }
+
     /** The next data frame into the read buffer; a notice frame ends the session here. */
     private void nextFrame() {
         if (notice == null) {
-            Frame f = receiveFrame(-1);
+            Frame f = receive(-1);
             if (!f.notice()) {
                 in = f.payload();
                 inPos = 0;

@@ -108,6 +108,11 @@ final class MeteredNetwork implements Network {
         }
 
         @Override
+        public boolean peerClosed() {
+            return ch.peerClosed();
+        }
+
+        @Override
         public ChannelStats stats() {
             return ch.stats();
         }

@@ -52,6 +52,8 @@ final class Session {
     private final MessageDigest scratchDigest = sha256();
     private byte[] scratch = new byte[1 << 12];
     private boolean announced;
+    /** Set for the last round: a peer that passed it may close its connections without a notice. */
+    boolean finalRound;
 
 
     private final PhaseMeter meter;
@@ -137,15 +139,19 @@ final class Session {
         }
         long deadline = System.nanoTime() + graceNanos;
         List<MpcAbortException.Report> reports = new ArrayList<>();
+        List<Integer> departed = new ArrayList<>();
         for (int p = 0; p < parties; p++) {
             if (p != self) {
-                MpcAbortException.Report r = net.channel(p).awaitNotice(deadline);
+                Channel ch = net.channel(p);
+                MpcAbortException.Report r = ch.awaitNotice(deadline);
                 if (r != null) {
                     reports.add(r);
+                } else if (ch.peerClosed() && !finalRound) {
+                    departed.add(p);
                 }
             }
         }
-        e.withReports(reports);
+        e.withReports(reports, departed);
     }
 
     // ---- broadcast transcript ----

@@ -140,6 +140,7 @@ public final class WrkEngine {
             s.phase(Outputs.PHASE);
             Outputs outputs = new Outputs(s, circuit, plan, masks);
             s.round(outputs.outputs(evaluator, garbler));
+            s.finalRound = true;
             s.round(outputs.confirm());
             byte[] result = outputs.result();
             s.phase(null);

@@ -91,6 +91,11 @@ final class CorruptingNetwork implements Network {
             }
 
             @Override
+            public boolean peerClosed() {
+                return ch.peerClosed();
+            }
+
+            @Override
             public ChannelStats stats() {
                 return ch.stats();
             }

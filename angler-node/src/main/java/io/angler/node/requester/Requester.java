@@ -404,6 +404,11 @@ public final class Requester implements AutoCloseable {
                 said.add((e.evidence() == MpcAbortException.Evidence.DEPARTURE ? "provider " + peer + " left"
                         : "provider " + peer + " failed the check") + " (seen here)");
             }
+            for (int left : e.departed()) {
+                if (left >= 1 && left <= chosen.size() && certain.add(chosen.get(left - 1).fingerprint())) {
+                    said.add("provider " + left + " left without an abort notice");
+                }
+            }
             List<MpcAbortException.Report> reports = new ArrayList<>(e.reports());
             if (e.report() != null && !reports.contains(e.report())) {
                 reports.add(e.report());

@@ -154,6 +154,11 @@ final class TappedNetwork implements Network {
             }
 
             @Override
+            public boolean peerClosed() {
+                return ch.peerClosed();
+            }
+
+            @Override
             public ChannelStats stats() {
                 return ch.stats();
             }
