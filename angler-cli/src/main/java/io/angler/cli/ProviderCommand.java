@@ -8,6 +8,7 @@ import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
 import io.angler.node.config.ProviderConfigLoader;
 import io.angler.node.config.ProvisionerSettings;
+import io.angler.mpc.wrk.WrkOptions;
 import io.angler.node.mpc.MpcPlacementRunner;
 import io.angler.node.provider.ProviderNode;
 import io.angler.node.provision.ManifestProvisioner;
@@ -75,9 +76,10 @@ final class ProviderCommand implements Callable<Integer> {
                 ? Clusters.connect(c.provisioner().kubeconfig()) : null;
         Provisioner provisioner = provisioner(c.provisioner(), cluster);
         CountDownLatch stopped = new CountDownLatch(1);
+        WrkOptions mpcOptions = WrkOptions.DEFAULT.withOtReuse(c.node().sessions().reuseOt());
         ProviderNode node;
         try {
-            node = ProviderNode.start(c, provisioner, null, MpcPlacementRunner::new, Clock.systemUTC());
+            node = ProviderNode.start(c, provisioner, null, l -> new MpcPlacementRunner(l, mpcOptions), Clock.systemUTC());
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.close();

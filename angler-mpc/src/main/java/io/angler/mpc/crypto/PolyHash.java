@@ -22,16 +22,52 @@ public final class PolyHash {
     private final long[] mulH4;
     private long[] mulH128;
     private long[] bitTables;
+    private final boolean reflected;
 
     public PolyHash(long hLo, long hHi) {
+        this(hLo, hHi, false);
+    }
+
+    private PolyHash(long hLo, long hHi, boolean reflected) {
         this.hLo = hLo;
         this.hHi = hHi;
-        this.mulH = table(hLo, hHi);
+        this.reflected = reflected;
+        long[] m1 = table(hLo, hHi);
         long[] h4 = {hLo, hHi};
         for (int i = 0; i < 3; i++) {
-            mulTable(mulH, h4[0], h4[1], h4);
+            mulTable(m1, h4[0], h4[1], h4);
         }
-        this.mulH4 = table(h4[0], h4[1]);
+        long[] m4 = table(h4[0], h4[1]);
+        this.mulH = reflected ? reflect(m1) : m1;
+        this.mulH4 = reflected ? reflect(m4) : m4;
+    }
+
+    /**
+     * The same evaluation at h (given in {@link Gf128}'s representation) for blocks in AES-GCM's
+     * bit order: each byte's bits reversed (GHASH's x^0 is the top bit of byte 0), the form
+     * {@link Ghash} uses. Blocks in and results out are in that order; {@link #evalBits} is not
+     * available.
+     */
+    public static PolyHash reflected(long hLo, long hHi) {
+        return new PolyHash(hLo, hHi, true);
+    }
+
+    /** A block with the bits of each of its bytes reversed: between Gf128's and GCM's bit orders. */
+    public static long reflect(long w) {
+        return Long.reverse(Long.reverseBytes(w));
+    }
+
+    /** A table indexed by GCM-order bytes and giving GCM-order products. */
+    private static long[] reflect(long[] t) {
+        long[] r = new long[t.length];
+        for (int b = 0; b < 16; b++) {
+            for (int v = 0; v < 256; v++) {
+                int from = 512 * b + 2 * (Integer.reverse(v) >>> 24);
+                r[512 * b + 2 * v] = reflect(t[from]);
+                r[512 * b + 2 * v + 1] = reflect(t[from + 1]);
+            }
+        }
+        return r;
     }
 
     /** A point derived from a 16-byte seed (both parties of a check derive the same h). */
@@ -171,6 +207,9 @@ public final class PolyHash {
      * @param n a multiple of 128
      */
     public void evalBits(long[] bits, int n, long[] out, int outOff) {
+        if (reflected) {
+            throw new IllegalStateException("evalBits works in Gf128's bit order only");
+        }
         if ((n & 127) != 0) {
             throw new IllegalArgumentException("evalBits needs a multiple of 128 bits, got " + n);
         }

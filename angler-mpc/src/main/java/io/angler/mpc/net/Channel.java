@@ -59,6 +59,28 @@ public interface Channel {
         return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
     }
 
+    /**
+     * Ends this party's side of the session towards the peer: drops whatever was written since the
+     * last flush and sends an abort notice in its place. The peer's next read that needs bytes fails
+     * with this party's report ({@link io.angler.mpc.MpcAbortException.Evidence#REPORT}). Best
+     * effort: never throws.
+     *
+     * @param evidence how this party came to abort
+     * @param check the check or step it names
+     * @param blamed the party it blames (or follows, for a report), or -1
+     */
+    void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed);
+
+    /**
+     * After an abort: discards the peer's incoming data until its abort notice arrives, and returns
+     * it; null if the peer closed the connection or sent none before {@code deadlineNanos}
+     * ({@link System#nanoTime()} scale). Never throws.
+     */
+    io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos);
+
+    /** Whether a read found that the peer closed the connection (rather than timing out). */
+    boolean peerClosed();
+
     /** Bytes and messages exchanged with this peer so far. */
     ChannelStats stats();
 }

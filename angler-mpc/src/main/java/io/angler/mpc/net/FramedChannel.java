@@ -9,12 +9,25 @@ import java.util.Arrays;
  * The buffering half of a channel, shared by every transport: writes collect in a growable buffer
  * that {@link #flush()} hands to the transport as frames of at most {@link #MAX_FRAME} bytes, and
  * reads consume incoming frames as one continuous stream.
+ *
+ * <p>A frame is either data or an abort notice ({@link AbortNotice}; on the wire, the top bit of
+ * the length). A notice is never part of a message: a reader that reaches one while it needs more
+ * bytes gets the sender's abort ({@link MpcAbortException#reported}), whatever phase it is in.
  */
 public abstract class FramedChannel implements Channel {
     /** Largest frame on the wire; larger messages are split, larger announced frames are refused. */
     public static final int MAX_FRAME = 16 << 20;
+    /** The bit of a frame's length word that marks an abort notice. */
+    static final int NOTICE_FLAG = 1 << 31;
+
+    /** One frame as the transport carries it. */
+    protected record Frame(boolean notice, byte[] payload) {
+    }
 
     private final int peer;
+    private final int parties;
+    private MpcAbortException.Report notice;
+    private boolean peerClosed;
     private byte[] out = new byte[1 << 12];
     private int outLen;
     private byte[] in = new byte[0];
@@ -23,15 +36,23 @@ public abstract class FramedChannel implements Channel {
     private long bytesReceived;
     private long messagesSent;
 
-    protected FramedChannel(int peer) {
+    /**
+     * @param peer the peer's party index
+     * @param parties the number of parties in the session (to validate the party a notice names)
+     */
+    protected FramedChannel(int peer, int parties) {
         this.peer = peer;
+        this.parties = parties;
     }
 
     /** Hands one frame (owned by the callee from now on) to the transport; must not wait for the peer. */
-    protected abstract void sendFrame(byte[] frame);
+    protected abstract void sendFrame(Frame frame);
 
-    /** The next incoming frame, waiting at most the timeout; throws {@link MpcAbortException} on failure. */
-    protected abstract byte[] receiveFrame();
+    /**
+     * The next incoming frame, waiting at most {@code waitNanos} (negative: the channel's read
+     * timeout); throws {@link MpcAbortException} on failure or timeout.
+     */
+    protected abstract Frame receiveFrame(long waitNanos);
 
     @Override
     public int peer() {
@@ -69,7 +90,7 @@ public abstract class FramedChannel implements Channel {
             return;
         }
         for (int off = 0; off < outLen; off += MAX_FRAME) {
-            sendFrame(Arrays.copyOfRange(out, off, Math.min(outLen, off + MAX_FRAME)));
+            sendFrame(new Frame(false, Arrays.copyOfRange(out, off, Math.min(outLen, off + MAX_FRAME))));
         }
         bytesSent += outLen;
         messagesSent++;
@@ -80,12 +101,69 @@ public abstract class FramedChannel implements Channel {
     }
 
     @Override
+    public void sendNotice(MpcAbortException.Evidence evidence, String check, int blamed) {
+        outLen = 0; // a half-written message is never sent
+        try {
+            sendFrame(new Frame(true, AbortNotice.encode(evidence, check, blamed)));
+        } catch (RuntimeException e) {
+            // best effort: the peer may be gone already
+        }
+    }
+
+    @Override
+    public MpcAbortException.Report awaitNotice(long deadlineNanos) {
+        try {
+            while (notice == null) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                Frame f = receive(left);
+                if (f.notice()) {
+                    notice = AbortNotice.decode(f.payload(), peer, parties);
+                }
+            }
+            return notice;
+        } catch (MpcAbortException e) {
+            return null; // closed or silent: no notice
+        }
+    }
+
+    @Override
+    public boolean peerClosed() {
+        return peerClosed;
+    }
+
+    /** The next frame; notes whether a failure was the peer closing the connection. */
+    private Frame receive(long waitNanos) {
+        try {
+            return receiveFrame(waitNanos);
+        } catch (MpcAbortException e) {
+            peerClosed |= e.check().equals("disconnect");
+            throw e;
+        }
+    }
+
+    /** The next data frame into the read buffer; a notice frame ends the session here. */
+    private void nextFrame() {
+        if (notice == null) {
+            Frame f = receive(-1);
+            if (!f.notice()) {
+                in = f.payload();
+                inPos = 0;
+                bytesReceived += in.length;
+                return;
+            }
+            notice = AbortNotice.decode(f.payload(), peer, parties);
+        }
+        throw MpcAbortException.reported(notice);
+    }
+
+    @Override
     public void read(byte[] dst, int off, int len) {
         while (len > 0) {
             if (inPos == in.length) {
-                in = receiveFrame();
-                inPos = 0;
-                bytesReceived += in.length;
+                nextFrame();
                 continue;
             }
             int n = Math.min(len, in.length - inPos);
@@ -113,6 +191,11 @@ public abstract class FramedChannel implements Channel {
                 len--;
             }
         }
+    }
+
+    /** Nothing written and not flushed, nothing received and not read, no abort notice: the stream is at rest. */
+    protected boolean atRest() {
+        return outLen == 0 && inPos == in.length && notice == null;
     }
 
     @Override

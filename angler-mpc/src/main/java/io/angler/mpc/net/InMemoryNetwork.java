@@ -14,28 +14,42 @@ import java.util.concurrent.TimeUnit;
  * instead of waiting for the timeout.
  */
 public final class InMemoryNetwork implements Network {
-    private static final byte[] CLOSED = new byte[0];
+    private static final FramedChannel.Frame CLOSED = new FramedChannel.Frame(false, new byte[0]);
 
     private final int self;
     private final Link[] links;
+    private final List<String> identities;
     private volatile boolean closed;
 
-    private InMemoryNetwork(int self, int parties) {
+    private InMemoryNetwork(int self, int parties, List<String> identities) {
         this.self = self;
         this.links = new Link[parties];
+        this.identities = identities;
     }
 
-    /** Creates the n parties' networks; element i is party i's view. */
+    /** Creates the n parties' networks, without identities; element i is party i's view. */
     public static List<Network> create(int parties, Duration timeout) {
+        return create(parties, null, timeout);
+    }
+
+    /**
+     * Creates the networks of parties with the given long-term identities ({@link #identity}), as if
+     * they were nodes that meet again in later sessions; element i is party i's view.
+     */
+    public static List<Network> create(List<String> identities, Duration timeout) {
+        return create(identities.size(), List.copyOf(identities), timeout);
+    }
+
+    private static List<Network> create(int parties, List<String> identities, Duration timeout) {
         if (parties < 2) {
             throw new IllegalArgumentException("network: needs at least 2 parties, got " + parties);
         }
         List<InMemoryNetwork> nets = new ArrayList<>();
         for (int i = 0; i < parties; i++) {
-            nets.add(new InMemoryNetwork(i, parties));
+            nets.add(new InMemoryNetwork(i, parties, identities));
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
-        BlockingQueue<byte[]>[][] queues = new BlockingQueue[parties][parties]; // [from][to]
+        BlockingQueue<FramedChannel.Frame>[][] queues = new BlockingQueue[parties][parties]; // [from][to]
         for (int i = 0; i < parties; i++) {
             for (int j = 0; j < parties; j++) {
                 if (i != j) {
@@ -46,7 +60,7 @@ public final class InMemoryNetwork implements Network {
         for (int i = 0; i < parties; i++) {
             for (int j = 0; j < parties; j++) {
                 if (i != j) {
-                    nets.get(i).links[j] = new Link(j, queues[i][j], queues[j][i], timeout, nets.get(i));
+                    nets.get(i).links[j] = new Link(j, parties, queues[i][j], queues[j][i], timeout, nets.get(i));
                 }
             }
         }
@@ -61,6 +75,11 @@ public final class InMemoryNetwork implements Network {
     @Override
     public int parties() {
         return links.length;
+    }
+
+    @Override
+    public String identity(int party) {
+        return identities == null ? null : identities.get(party);
     }
 
     @Override
@@ -85,14 +104,14 @@ public final class InMemoryNetwork implements Network {
     }
 
     private static final class Link extends FramedChannel {
-        private final BlockingQueue<byte[]> outgoing;
-        private final BlockingQueue<byte[]> incoming;
+        private final BlockingQueue<Frame> outgoing;
+        private final BlockingQueue<Frame> incoming;
         private final long timeoutNanos;
         private final InMemoryNetwork owner;
 
-        Link(int peer, BlockingQueue<byte[]> outgoing, BlockingQueue<byte[]> incoming, Duration timeout,
+        Link(int peer, int parties, BlockingQueue<Frame> outgoing, BlockingQueue<Frame> incoming, Duration timeout,
              InMemoryNetwork owner) {
-            super(peer);
+            super(peer, parties);
             this.outgoing = outgoing;
             this.incoming = incoming;
             this.timeoutNanos = timeout.toNanos();
@@ -100,7 +119,7 @@ public final class InMemoryNetwork implements Network {
         }
 
         @Override
-        protected void sendFrame(byte[] frame) {
+        protected void sendFrame(Frame frame) {
             if (owner.closed) {
                 throw new MpcAbortException("channel", peer(), "network is closed");
             }
@@ -108,20 +127,21 @@ public final class InMemoryNetwork implements Network {
         }
 
         @Override
-        protected byte[] receiveFrame() {
+        protected Frame receiveFrame(long waitNanos) {
             if (owner.closed) {
                 throw new MpcAbortException("channel", peer(), "network is closed");
             }
-            byte[] frame;
+            Frame frame;
+            long wait = waitNanos < 0 ? timeoutNanos : waitNanos;
             try {
-                frame = incoming.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+                frame = incoming.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MpcAbortException("channel", peer(), "interrupted while waiting for the peer");
             }
             if (frame == null) {
                 throw new MpcAbortException("timeout", peer(), "no message within "
-                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+                        + Duration.ofNanos(wait).toMillis() + " ms");
             }
             if (frame == CLOSED) {
                 incoming.offer(CLOSED); // later reads fail too

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MpcListener implements AutoCloseable {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Idle links kept at most by default (0: none kept). */
+    public static final int DEFAULT_MAX_IDLE_LINKS = 64;
+    /** How long a link is kept idle. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Connections being handshaken at once; more are refused until one finishes. */
     private static final int MAX_PENDING = 256;
     private static final Logger LOG = LoggerFactory.getLogger(MpcListener.class);
@@ -44,9 +48,16 @@ public final class MpcListener implements AutoCloseable {
     private final Thread acceptor;
     private final ThreadPoolExecutor handlers;
     private final Map<String, Expected> sessions = new HashMap<>();
+    /** Idle links by peer fingerprint, most recent last (see {@link #offerIdle}). */
+    private final Map<String, java.util.ArrayDeque<TlsLink>> idle = new HashMap<>();
+    private final int maxIdle;
+    private final long idleNanos;
+    private int idleCount;
     private volatile boolean closed;
 
-    private MpcListener(TlsIdentity identity, ServerSocket server, Duration handshakeTimeout) {
+    private MpcListener(TlsIdentity identity, ServerSocket server, Duration handshakeTimeout, int maxIdle) {
+        this.maxIdle = maxIdle;
+        this.idleNanos = IDLE_TIMEOUT.toNanos();
         this.identity = identity;
         this.server = server;
         this.tls = identity.anyPeerContext().getSocketFactory();
@@ -74,12 +85,24 @@ public final class MpcListener implements AutoCloseable {
 
     /** As {@link #bind(TlsIdentity, InetSocketAddress)}, bounding each handshake and hello by {@code handshakeTimeout}. */
     public static MpcListener bind(TlsIdentity identity, InetSocketAddress address, Duration handshakeTimeout) {
+        return bind(identity, address, handshakeTimeout, DEFAULT_MAX_IDLE_LINKS);
+    }
+
+    /**
+     * As {@link #bind(TlsIdentity, InetSocketAddress, Duration)}, keeping at most {@code maxIdleLinks}
+     * connections idle between sessions (0: every connection is closed when its session ends).
+     */
+    public static MpcListener bind(TlsIdentity identity, InetSocketAddress address, Duration handshakeTimeout,
+                                   int maxIdleLinks) {
+        if (maxIdleLinks < 0 || maxIdleLinks > 4096) {
+            throw new IllegalArgumentException("listener: maxIdleLinks " + maxIdleLinks + " is outside 0..4096");
+        }
         ServerSocket s = null;
         try {
             s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(address, 512);
-            return new MpcListener(identity, s, handshakeTimeout);
+            return new MpcListener(identity, s, handshakeTimeout, maxIdleLinks);
         } catch (IOException e) {
             if (s != null) {
                 try {
@@ -199,7 +222,7 @@ public final class MpcListener implements AutoCloseable {
                 session.release(hello.from());
                 throw e;
             }
-            session.deliver(hello.from(), ssl, raw);
+            session.deliver(hello.from(), new TlsLink(ssl, raw, fingerprint));
         } catch (IOException e) {
             LOG.info("dropping MPC connection from {}: {}", from, e.getMessage());
             closeQuietly(raw);
@@ -244,16 +267,103 @@ public final class MpcListener implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, drops pending connections and waits for the listener's threads to end. */
+    // ---- idle links ----
+
+    /**
+     * Keeps {@code link}, whose session ended cleanly at this side, for a later session with the same
+     * peer (it is closed instead if this listener keeps no idle links, is closed, or is full: then the
+     * link idle longest goes). Idle links older than {@link #IDLE_TIMEOUT} are closed.
+     */
+    void offerIdle(TlsLink link) {
+        List<TlsLink> toClose = new java.util.ArrayList<>();
+        synchronized (this) {
+            if (closed || maxIdle == 0) {
+                toClose.add(link);
+            } else {
+                link.markIdle();
+                idle.computeIfAbsent(link.peerFingerprint(), k -> new java.util.ArrayDeque<>()).addLast(link);
+                idleCount++;
+                expire(toClose);
+                while (idleCount > maxIdle) {
+                    toClose.add(removeOldest());
+                }
+            }
+        }
+        toClose.forEach(TlsLink::close);
+    }
+
+    /** The most recent idle link to the node with this certificate fingerprint, or null. */
+    TlsLink takeIdle(String fingerprint) {
+        List<TlsLink> toClose = new java.util.ArrayList<>();
+        TlsLink found;
+        synchronized (this) {
+            expire(toClose);
+            java.util.ArrayDeque<TlsLink> q = idle.get(fingerprint);
+            found = q == null ? null : q.pollLast();
+            if (found != null) {
+                idleCount--;
+                if (q.isEmpty()) {
+                    idle.remove(fingerprint);
+                }
+            }
+        }
+        toClose.forEach(TlsLink::close);
+        return found;
+    }
+
+    /** Idle links kept now. */
+    synchronized int idleLinks() {
+        return idleCount;
+    }
+
+    private void expire(List<TlsLink> toClose) {
+        long now = System.nanoTime();
+        for (java.util.Iterator<java.util.ArrayDeque<TlsLink>> it = idle.values().iterator(); it.hasNext(); ) {
+            java.util.ArrayDeque<TlsLink> q = it.next();
+            while (!q.isEmpty() && now - q.peekFirst().idleSince() > idleNanos) {
+                toClose.add(q.pollFirst());
+                idleCount--;
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    private TlsLink removeOldest() {
+        String oldest = null;
+        long since = Long.MAX_VALUE;
+        for (Map.Entry<String, java.util.ArrayDeque<TlsLink>> e : idle.entrySet()) {
+            long t = e.getValue().peekFirst().idleSince();
+            if (oldest == null || t - since < 0) {
+                oldest = e.getKey();
+                since = t;
+            }
+        }
+        java.util.ArrayDeque<TlsLink> q = idle.get(oldest);
+        TlsLink l = q.pollFirst();
+        idleCount--;
+        if (q.isEmpty()) {
+            idle.remove(oldest);
+        }
+        return l;
+    }
+
+    /** Stops accepting, drops pending connections and idle links, and waits for the listener's threads to end. */
     @Override
     public void close() {
+        List<TlsLink> idleLinks = new java.util.ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             notifyAll();
+            idle.values().forEach(idleLinks::addAll);
+            idle.clear();
+            idleCount = 0;
         }
+        idleLinks.forEach(TlsLink::close);
         try {
             server.close();
         } catch (IOException ignored) {
@@ -271,10 +381,6 @@ public final class MpcListener implements AutoCloseable {
         }
     }
 
-    /** An authenticated connection: the TLS socket and the TCP socket beneath it. */
-    record Link(SSLSocket ssl, Socket raw) {
-    }
-
     /** The connections one party of one session waits for. */
     static final class Expected {
         final String key;
@@ -282,7 +388,7 @@ public final class MpcListener implements AutoCloseable {
         final int self;
         private final String[] fingerprints;
         private final boolean[] incoming;
-        private final Link[] links;
+        private final TlsLink[] links;
         private final boolean[] reserved;
         private int delivered;
         private int wanted;
@@ -295,7 +401,7 @@ public final class MpcListener implements AutoCloseable {
             this.self = self;
             this.fingerprints = parties.stream().map(PartyEndpoint::fingerprint).toArray(String[]::new);
             this.incoming = incoming.clone();
-            this.links = new Link[parties.size()];
+            this.links = new TlsLink[parties.size()];
             this.reserved = new boolean[parties.size()];
             for (boolean b : incoming) {
                 wanted += b ? 1 : 0;
@@ -324,16 +430,17 @@ public final class MpcListener implements AutoCloseable {
             reserved[from] = false;
         }
 
-        void deliver(int from, SSLSocket s, Socket r) {
+        /** Hands over party {@code from}'s link (its slot reserved); closes it if the set-up was abandoned. */
+        void deliver(int from, TlsLink link) {
             synchronized (this) {
                 if (!cancelled) {
-                    links[from] = new Link(s, r);
+                    links[from] = link;
                     delivered++;
                     notifyAll();
                     return;
                 }
             }
-            closeQuietly(r);
+            link.close();
         }
 
         /** Waits until every expected party connected or the deadline passed; true if all did. */
@@ -366,24 +473,24 @@ public final class MpcListener implements AutoCloseable {
         }
 
         /** Hands the connections over (indexed by party); cancel() no longer closes them. */
-        synchronized Link[] take() {
-            Link[] out = links.clone();
+        synchronized TlsLink[] take() {
+            TlsLink[] out = links.clone();
             java.util.Arrays.fill(links, null);
             cancelled = true;
             return out;
         }
 
         void cancel() {
-            Link[] toClose;
+            TlsLink[] toClose;
             synchronized (this) {
                 cancelled = true;
                 toClose = links.clone();
                 java.util.Arrays.fill(links, null);
                 notifyAll();
             }
-            for (Link l : toClose) {
+            for (TlsLink l : toClose) {
                 if (l != null) {
-                    closeQuietly(l.raw());
+                    l.close();
                 }
             }
         }

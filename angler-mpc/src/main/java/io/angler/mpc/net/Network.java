@@ -16,6 +16,15 @@ public interface Network extends AutoCloseable {
     /** The channel to {@code peer} (which must differ from {@link #self()}). */
     Channel channel(int peer);
 
+    /**
+     * The long-term identity of {@code party} (this one included) if the transport authenticates it,
+     * such as a pinned certificate fingerprint; null if it has none. State kept between sessions
+     * (e.g. OT state) is keyed by it.
+     */
+    default String identity(int party) {
+        return null;
+    }
+
     /** Flushes every channel. */
     default void flushAll() {
         for (int p = 0; p < parties(); p++) {

@@ -57,17 +57,26 @@ public final class TlsNetwork implements Network {
 
     private final int self;
     private final TlsChannel[] channels;
+    private final List<String> fingerprints;
+    /** Keeps the links of a cleanly ended session (null: close them). */
+    private final MpcListener keeper;
     private volatile boolean closed;
 
-    private TlsNetwork(int self, TlsChannel[] channels) {
+    private TlsNetwork(int self, TlsChannel[] channels, List<String> fingerprints, MpcListener keeper) {
         this.self = self;
         this.channels = channels;
+        this.fingerprints = fingerprints;
+        this.keeper = keeper;
     }
 
     /**
      * Joins session {@code sessionId} as party {@code self}: registers the session with the node's
      * {@code listener} (whose identity must be {@code parties.get(self)}'s), connects to every lower
-     * party and waits for every higher one, all concurrently.
+     * party and waits for every higher one, all concurrently. Where the listener keeps an idle link
+     * to a peer (from an earlier session, see {@link #release()}), the session first tries to carry
+     * on over it: the side that opened the link sends the new hello over it, the other reads and
+     * answers it; if that fails on either side (the peer closed its end, or is using it for another
+     * session just now), both fall back to a new connection.
      *
      * @throws MpcAbortException {@code connect} naming the first peer that could not be reached,
      *     refused us or did not connect in time
@@ -82,22 +91,52 @@ public final class TlsNetwork implements Network {
             incoming[p] = true;
         }
         MpcListener.Expected expected = listener.expect(sessionId, self, parties, incoming);
-        MpcListener.Link[] links = new MpcListener.Link[n];
+        TlsLink[] links = new TlsLink[n];
+        TlsLink[] idle = new TlsLink[n];
+        for (int p = 0; p < n; p++) {
+            if (p != self) {
+                idle[p] = listener.takeIdle(parties.get(p).fingerprint());
+            }
+        }
         ExecutorService pool = null;
-        List<Future<MpcListener.Link>> outgoing = new ArrayList<>();
+        List<Future<TlsLink>> outgoing = new ArrayList<>();
+        List<Future<?>> reused = new ArrayList<>();
         try {
-            if (self > 0) {
+            int tasks = self;
+            for (int p = self + 1; p < n; p++) {
+                tasks += idle[p] != null ? 1 : 0;
+            }
+            if (tasks > 0) {
                 SSLSocketFactory factory = listener.dialer();
                 int id = CONNECTORS.incrementAndGet();
                 AtomicInteger k = new AtomicInteger();
-                pool = Executors.newFixedThreadPool(self, r -> {
+                pool = Executors.newFixedThreadPool(tasks, r -> {
                     Thread t = new Thread(r, "mpc-connect-" + id + "-" + k.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
                 for (int p = 0; p < self; p++) {
                     int peer = p;
-                    outgoing.add(pool.submit(() -> dial(factory, sessionId, self, peer, parties.get(peer), deadline)));
+                    TlsLink old = idle[p];
+                    outgoing.add(pool.submit(() -> {
+                        TlsLink again = old == null ? null : resume(old, sessionId, self, peer, deadline);
+                        return again != null ? again : dial(factory, sessionId, self, peer, parties.get(peer), deadline);
+                    }));
+                }
+                for (int p = self + 1; p < n; p++) {
+                    if (idle[p] != null) {
+                        int peer = p;
+                        TlsLink old = idle[p];
+                        reused.add(pool.submit(() -> {
+                            TlsLink again = resume(old, sessionId, self, peer, deadline);
+                            if (again != null && expected.reserve(peer, again.peerFingerprint()) == null) {
+                                expected.deliver(peer, again);
+                            } else if (again != null) {
+                                again.close(); // a new connection from the peer got there first
+                            }
+                            // otherwise the peer connects anew, through the listener
+                        }));
+                    }
                 }
             }
             // Wait for the incoming connections, failing early if an outgoing one already failed.
@@ -111,7 +150,7 @@ public final class TlsNetwork implements Network {
                     throw expected.missing();
                 }
             }
-            MpcListener.Link[] accepted = expected.take();
+            TlsLink[] accepted = expected.take();
             for (int p = self + 1; p < n; p++) {
                 links[p] = accepted[p];
             }
@@ -121,31 +160,26 @@ public final class TlsNetwork implements Network {
                 }
             }
             TlsChannel[] channels = new TlsChannel[n];
-            try {
-                for (int p = 0; p < n; p++) {
-                    if (p != self) {
-                        channels[p] = new TlsChannel(self, p, links[p].ssl(), links[p].raw(), timeouts.read());
-                    }
+            for (int p = 0; p < n; p++) {
+                if (p != self) {
+                    channels[p] = new TlsChannel(p, n, links[p], timeouts.read());
                 }
-            } catch (IOException | RuntimeException e) {
-                new TlsNetwork(self, channels).close(); // stops the writers already started
-                throw e;
             }
-            return new TlsNetwork(self, channels);
-        } catch (IOException | RuntimeException e) {
-            for (MpcListener.Link l : links) {
+            return new TlsNetwork(self, channels, parties.stream().map(PartyEndpoint::fingerprint).toList(), listener);
+        } catch (RuntimeException e) {
+            for (TlsLink l : links) {
                 if (l != null) {
-                    closeQuietly(l.raw());
+                    l.close();
                 }
             }
             if (pool != null) {
                 pool.shutdownNow(); // dial() closes its socket when interrupted or failing
                 awaitQuietly(pool);
             }
-            for (Future<MpcListener.Link> f : outgoing) {
+            for (Future<TlsLink> f : outgoing) {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
-                        closeQuietly(f.get().raw());
+                        f.get().close();
                     } catch (ExecutionException ignored) {
                         // that connection was never made
                     } catch (InterruptedException ie) {
@@ -164,6 +198,39 @@ public final class TlsNetwork implements Network {
                 awaitQuietly(pool);
             }
         }
+    }
+
+    /**
+     * Carries a new session over an idle link to {@code peer}: the side that opened the link sends
+     * the hello as a frame, the other checks it (this session, that party, to this party) and
+     * answers OK. Returns the link, or null (and closes it) if that failed: the caller then falls
+     * back to a new connection.
+     */
+    private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline) {
+        try {
+            long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)));
+            if (link.client()) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                new Hello(sessionId, self, peer).writeTo(b);
+                link.send(new FramedChannel.Frame(false, b.toByteArray()), peer);
+                FramedChannel.Frame answer = link.receive(wait, peer);
+                if (!answer.notice() && answer.payload().length == 1 && answer.payload()[0] == Hello.OK) {
+                    return link;
+                }
+            } else {
+                FramedChannel.Frame f = link.receive(wait, peer);
+                Hello h = f.notice() ? null : Hello.readFrom(new java.io.ByteArrayInputStream(f.payload()));
+                if (h != null && h.sessionId().equals(sessionId) && h.from() == peer && h.to() == self) {
+                    link.send(new FramedChannel.Frame(false, new byte[] {Hello.OK}), peer);
+                    return link;
+                }
+                link.send(new FramedChannel.Frame(false, new byte[] {Hello.UNKNOWN_SESSION}), peer);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the peer closed its end, or it spoke of another session: start afresh
+        }
+        link.close();
+        return null;
     }
 
     /**
@@ -263,8 +330,8 @@ public final class TlsNetwork implements Network {
     }
 
     /** Connects to {@code peer}'s listener, retrying while it refuses (it may not be up yet). */
-    private static MpcListener.Link dial(SSLSocketFactory factory, String sessionId, int self, int peer,
-                                         PartyEndpoint endpoint, long deadline) throws IOException {
+    private static TlsLink dial(SSLSocketFactory factory, String sessionId, int self, int peer,
+                                PartyEndpoint endpoint, long deadline) throws IOException {
         Socket raw = null;
         try {
             long backoff = 10;
@@ -318,7 +385,7 @@ public final class TlsNetwork implements Network {
                 throw new MpcAbortException("connect", peer, "party " + peer + " refused the connection: "
                         + (status < 0 ? "connection closed" : Hello.describe(status)));
             }
-            MpcListener.Link link = new MpcListener.Link(ssl, raw);
+            TlsLink link = new TlsLink(ssl, raw, got);
             raw = null;
             return link;
         } finally {
@@ -328,7 +395,7 @@ public final class TlsNetwork implements Network {
         }
     }
 
-    private static MpcListener.Link collect(Future<MpcListener.Link> f, int peer, long deadline) {
+    private static TlsLink collect(Future<TlsLink> f, int peer, long deadline) {
         try {
             return f.get(Math.max(1, remainingNanos(deadline)), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -405,6 +472,12 @@ public final class TlsNetwork implements Network {
         return channels.length;
     }
 
+    /** The pinned certificate fingerprint of {@code party}. */
+    @Override
+    public String identity(int party) {
+        return fingerprints.get(party);
+    }
+
     @Override
     public Channel channel(int peer) {
         if (peer == self || peer < 0 || peer >= channels.length) {
@@ -415,20 +488,39 @@ public final class TlsNetwork implements Network {
 
     @Override
     public void close() {
+        end(false);
+    }
+
+    /**
+     * Ends a session that finished cleanly at this party: links left at rest (every frame read, no
+     * abort, no failure) stay open in the node's listener for a later session with the same peer,
+     * which then skips the TCP and TLS handshakes; the others are closed as by {@link #close()}. A
+     * network made without a listener closes everything.
+     */
+    public void release() {
+        end(true);
+    }
+
+    private void end(boolean keep) {
         if (closed) {
             return;
         }
         closed = true;
+        List<TlsLink> closing = new ArrayList<>();
         for (TlsChannel c : channels) {
-            if (c != null) {
-                c.beginClose();
+            if (c == null) {
+                continue;
+            }
+            if (keep && keeper != null && c.leftClean()) {
+                keeper.offerIdle(c.link());
+            } else {
+                c.link().beginClose();
+                closing.add(c.link());
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
-        for (TlsChannel c : channels) {
-            if (c != null) {
-                c.finishClose(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())));
-            }
+        for (TlsLink l : closing) {
+            l.finishClose(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())));
         }
     }
 }

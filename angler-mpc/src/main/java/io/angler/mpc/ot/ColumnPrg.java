@@ -20,15 +20,15 @@ final class ColumnPrg {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Positions (128-row slices) per AES batch: 16 x 128 blocks = 32 KiB. */
     private static final int CHUNK = 16;
+    /** Bytes of the scratch buffer {@link #next} needs. */
+    static final int SCRATCH_BYTES = CHUNK * COLUMNS * 16;
 
     private final long[] seedLo = new long[COLUMNS];
     private final long[] seedHi = new long[COLUMNS];
-    private final FixedKeyAes aes;
-    private final byte[] buf = new byte[CHUNK * COLUMNS * 16];
     private long position;
 
     /** @param seeds 128 blocks (256 longs) */
-    ColumnPrg(long[] seeds, FixedKeyAes aes) {
+    ColumnPrg(long[] seeds) {
         if (seeds.length != 2 * COLUMNS) {
             throw new IllegalArgumentException("need 128 seeds");
         }
@@ -36,11 +36,19 @@ final class ColumnPrg {
             seedLo[c] = seeds[2 * c];
             seedHi[c] = seeds[2 * c + 1] ^ c;
         }
-        this.aes = aes;
     }
 
-    /** Writes the next {@code m} bits (a multiple of 128) of every column, in tile layout, to {@code out} (2m longs). */
-    void next(int m, long[] out) {
+    /** How many 128-row slices were generated so far: where the next call starts. */
+    long position() {
+        return position;
+    }
+
+    /**
+     * Writes the next {@code m} bits (a multiple of 128) of every column, in tile layout, to
+     * {@code out} (2m longs). {@code buf} is scratch of {@link #SCRATCH_BYTES} bytes (shared, so
+     * that a cached PRG holds only its seeds).
+     */
+    void next(int m, long[] out, FixedKeyAes aes, byte[] buf) {
         int positions = m >>> 7;
         for (int j0 = 0; j0 < positions; j0 += CHUNK) {
             int nj = Math.min(CHUNK, positions - j0);

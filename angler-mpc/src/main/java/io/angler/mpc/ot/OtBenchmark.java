@@ -208,7 +208,8 @@ public final class OtBenchmark {
         long[] seeds = new long[256];
         prg.nextLongs(seeds, 0, seeds.length);
         io.angler.mpc.crypto.FixedKeyAes aes = new io.angler.mpc.crypto.FixedKeyAes();
-        ColumnPrg cols = new ColumnPrg(seeds, aes);
+        ColumnPrg cols = new ColumnPrg(seeds);
+        byte[] prgScratch = new byte[ColumnPrg.SCRATCH_BYTES];
         long[] tiles = new long[2 * m];
         long[] rows = new long[2 * m];
         io.angler.mpc.crypto.PolyHash ph = io.angler.mpc.crypto.PolyHash.fromSeed(prg.nextBytes(16));
@@ -233,7 +234,7 @@ public final class OtBenchmark {
                 c.precompute(g);
             }
             double t3 = threadCpuNs();
-            cols.next(m, tiles);
+            cols.next(m, tiles, aes, prgScratch);
             double t4 = threadCpuNs();
             io.angler.mpc.crypto.BitTranspose.tilesToRows(tiles, m, rows);
             double t5 = threadCpuNs();

@@ -4,6 +4,7 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
 import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.FixedKeyAes;
+import io.angler.mpc.crypto.Ghash;
 import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
@@ -36,22 +37,27 @@ public final class PairwiseCot {
     /** Largest count per call: keeps every array index in range. */
     public static final int MAX_COUNT = 1 << 26;
     private static final long DERIVE_TWEAK = 0x616e676c65722d72L; // "angler-r"
+    private static final byte[] PAIR_DOMAIN = "angler-cot-pair-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Network net;
     private final Prg prg;
     private final FixedKeyAes aes;
     private final CotSender[] senders;
     private final CotReceiver[] receivers;
+    private final int reused;
+    private final byte[] prgScratch = new byte[ColumnPrg.SCRATCH_BYTES];
     /** Matrix scratch reused across peers and calls (2m longs each). */
     private long[] scratchA = new long[0];
     private long[] scratchB = new long[0];
 
-    private PairwiseCot(Network net, Prg prg, FixedKeyAes aes, CotSender[] senders, CotReceiver[] receivers) {
+    private PairwiseCot(Network net, Prg prg, FixedKeyAes aes, CotSender[] senders, CotReceiver[] receivers,
+                        int reused) {
         this.net = net;
         this.prg = prg;
         this.aes = aes;
         this.senders = senders;
         this.receivers = receivers;
+        this.reused = reused;
     }
 
     /** Results of one {@link #extend} call; see there. */
@@ -67,41 +73,95 @@ public final class PairwiseCot {
     }
 
     /**
-     * Base OTs with every peer (one set per unordered pair) and both extension directions prepared.
-     * delta = (deltaLo, deltaHi) is this party's global key Δ (any value).
+     * Base OTs with every peer (one set per unordered pair) and both extension directions prepared,
+     * nothing reused. delta = (deltaLo, deltaHi) is this party's global key Δ (any value).
      *
      * @throws MpcAbortException {@code base-ot-point} or {@code cot-consistency} naming the peer,
      *     or a channel failure
      */
     public static PairwiseCot setup(Network net, long deltaLo, long deltaHi, Prg prg) {
+        return setup(net, deltaLo, deltaHi, prg, null);
+    }
+
+    /**
+     * As {@link #setup(Network, long, long, Prg)} with the node's long-lived Δ from {@code lease}:
+     * with every peer that has the same cached pair state (same id, same stream positions) the pair
+     * continues from it, with the others it does fresh base OTs (choosing with that Δ) and, when both
+     * sides cache, the new pair state is kept by the lease. A mismatch is never an error.
+     */
+    public static PairwiseCot setup(Network net, CotCache.Lease lease, Prg prg) {
+        return setup(net, lease.deltaLo(), lease.deltaHi(), prg, lease);
+    }
+
+    private static PairwiseCot setup(Network net, long deltaLo, long deltaHi, Prg prg, CotCache.Lease lease) {
         int self = net.self();
         int n = net.parties();
         Edwards25519 curve = new Edwards25519();
         FixedKeyAes aes = new FixedKeyAes();
+        byte[] buf = new byte[ColumnPrg.SCRATCH_BYTES];
         CotSender[] senders = new CotSender[n];
         CotReceiver[] receivers = new CotReceiver[n];
         long[] delta = {deltaLo, deltaHi};
 
-        // 1. base-OT senders: A
+        // 1. every peer: what this party has cached for the pair and whether it caches at all; a
+        //    base-OT sender also sends its A at once (cheap, and saves a flight when the pair is new)
+        String[] ids = new String[n];
+        PairState[] cached = new PairState[n];
         BaseOt.Sender[] baseSenders = new BaseOt.Sender[n];
         for (int p = 0; p < n; p++) {
-            if (p != self && isBaseSender(self, p)) {
-                baseSenders[p] = new BaseOt.Sender(self, p, KAPPA, prg, curve);
-                net.channel(p).write(baseSenders[p].firstMessage());
-                net.channel(p).flush();
+            if (p != self) {
+                ids[p] = lease == null ? null : net.identity(p);
+                cached[p] = ids[p] == null ? null : lease.take(ids[p]);
+                Channel ch = net.channel(p);
+                ch.write(StateOffer.of(ids[p] != null, cached[p]).encode());
+                if (isBaseSender(self, p)) {
+                    baseSenders[p] = new BaseOt.Sender(self, p, KAPPA, prg, curve);
+                    ch.write(baseSenders[p].firstMessage());
+                }
+                ch.flush();
             }
         }
-        // 2. base-OT receivers choose with Δ: B_1..B_128; they hold Δ in the first extension
+        boolean[] fresh = new boolean[n];
+        boolean[] keepNew = new boolean[n];
+        byte[][] firsts = new byte[n][];
+        int reused = 0;
         for (int p = 0; p < n; p++) {
-            if (p != self && !isBaseSender(self, p)) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                StateOffer theirs = StateOffer.read(ch);
+                if (!isBaseSender(self, p)) {
+                    firsts[p] = ch.readBytes(Edwards25519.POINT_BYTES);
+                }
+                boolean bothCache = ids[p] != null && theirs.caching();
+                if (bothCache && theirs.matches(cached[p])) {
+                    senders[p] = cached[p].sender;
+                    receivers[p] = cached[p].receiver;
+                    lease.reuse(ids[p], cached[p]);
+                    reused++;
+                    continue;
+                }
+                if (cached[p] != null && !theirs.caching()) {
+                    lease.putBack(ids[p], cached[p]); // the peer does not cache this time; it may match later
+                }
+                fresh[p] = true;
+                keepNew[p] = bothCache;
+            }
+        }
+
+        // 2. new pairs, base-OT receivers choose with Δ: B_1..B_128; they hold Δ in the first extension
+        byte[][] pairIds = new byte[n][];
+        for (int p = 0; p < n; p++) {
+            if (fresh[p] && baseSenders[p] == null) {
                 Channel ch = net.channel(p);
                 BaseOt.Receiver r = new BaseOt.Receiver(self, p, delta, KAPPA, prg, curve);
-                ch.write(r.reply(ch.readBytes(Edwards25519.POINT_BYTES)));
+                byte[] reply = r.reply(firsts[p]);
+                ch.write(reply);
                 ch.flush();
-                senders[p] = new CotSender(deltaLo, deltaHi, r.keys(), aes);
+                senders[p] = new CotSender(deltaLo, deltaHi, r.keys());
+                pairIds[p] = pairId(firsts[p], reply);
             }
         }
-        // 3. base-OT senders: keys; then extend 128 COTs choosing their own Δ (to be reversed)
+        // 3. new pairs, base-OT senders: keys; then extend 128 COTs choosing their own Δ (to be reversed)
         int m = KAPPA + PAD;
         long[][] derivMacs = new long[n][];
         long[][] derivTails = new long[n][];
@@ -109,52 +169,54 @@ public final class PairwiseCot {
         long[] t = new long[2 * m];
         long[] u = new long[2 * m];
         for (int p = 0; p < n; p++) {
-            if (baseSenders[p] != null) {
+            if (fresh[p] && baseSenders[p] != null) {
                 Channel ch = net.channel(p);
-                BaseOt.Keys keys = baseSenders[p].finish(ch.readBytes(KAPPA * Edwards25519.POINT_BYTES));
-                receivers[p] = new CotReceiver(keys.k0(), keys.k1(), aes);
+                byte[] reply = ch.readBytes(KAPPA * Edwards25519.POINT_BYTES);
+                BaseOt.Keys keys = baseSenders[p].finish(reply);
+                pairIds[p] = pairId(baseSenders[p].firstMessage(), reply);
+                receivers[p] = new CotReceiver(keys.k0(), keys.k1());
                 derivBits[p] = paddedBits(KAPPA, delta, prg);
                 derivMacs[p] = new long[2 * KAPPA];
                 derivTails[p] = new long[2 * PAD];
-                receivers[p].extend(derivBits[p], m, t, u, derivMacs[p], KAPPA, derivTails[p]);
+                receivers[p].extend(derivBits[p], m, t, u, derivMacs[p], KAPPA, derivTails[p], aes, buf);
                 ch.writeLongs(u);
                 ch.flush();
             }
         }
-        // 4. base-OT receivers: keys of that extension, and a challenge
+        // 4. new pairs, base-OT receivers: keys of that extension, and a challenge
         long[][] derivKeys = new long[n][];
         long[][] derivKeyTails = new long[n][];
         byte[][] challenges = new byte[n][];
         for (int p = 0; p < n; p++) {
-            if (p != self && baseSenders[p] == null) {
+            if (fresh[p] && baseSenders[p] == null) {
                 Channel ch = net.channel(p);
                 ch.readLongs(u);
                 derivKeys[p] = new long[2 * KAPPA];
                 derivKeyTails[p] = new long[2 * PAD];
-                senders[p].keys(u, m, t, derivKeys[p], KAPPA, derivKeyTails[p]);
+                senders[p].keys(u, m, t, derivKeys[p], KAPPA, derivKeyTails[p], aes, buf);
                 challenges[p] = prg.nextBytes(16);
                 ch.write(challenges[p]);
                 ch.flush();
             }
         }
-        // 5. base-OT senders: open the check; their reversed OTs (choice Δ) seed the extension where they hold Δ
+        // 5. new pairs, base-OT senders: open the check; their reversed OTs (choice Δ) seed the extension where they hold Δ
         for (int p = 0; p < n; p++) {
-            if (baseSenders[p] != null) {
+            if (fresh[p] && baseSenders[p] != null) {
                 Channel ch = net.channel(p);
-                PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
+                Ghash h = Ghash.fromSeed(ch.readBytes(16));
                 ch.writeLongs(CotReceiver.checkValues(h, derivBits[p], m, derivMacs[p], KAPPA, derivTails[p]));
                 ch.flush();
                 long[] seeds = new long[2 * KAPPA];
-                aes.tccrHash(derivMacs[p], 0, 0, DERIVE_TWEAK, seeds, 0, KAPPA);
-                senders[p] = new CotSender(deltaLo, deltaHi, seeds, aes);
+                derive(aes, pairIds[p], derivMacs[p], seeds);
+                senders[p] = new CotSender(deltaLo, deltaHi, seeds);
             }
         }
-        // 6. base-OT receivers: verify; their reversed OTs' two messages seed the extension where they choose
+        // 6. new pairs, base-OT receivers: verify; their reversed OTs' two messages seed the extension where they choose
         for (int p = 0; p < n; p++) {
-            if (p != self && baseSenders[p] == null) {
+            if (fresh[p] && baseSenders[p] == null) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                if (!senders[p].check(PolyHash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
+                if (!senders[p].check(Ghash.fromSeed(challenges[p]), derivKeys[p], KAPPA, derivKeyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "set-up extension failed the KOS check");
                 }
                 long[] k = derivKeys[p];
@@ -165,12 +227,49 @@ public final class PairwiseCot {
                 }
                 long[] s0 = new long[2 * KAPPA];
                 long[] s1 = new long[2 * KAPPA];
-                aes.tccrHash(k, 0, 0, DERIVE_TWEAK, s0, 0, KAPPA);
-                aes.tccrHash(kDelta, 0, 0, DERIVE_TWEAK, s1, 0, KAPPA);
-                receivers[p] = new CotReceiver(s0, s1, aes);
+                derive(aes, pairIds[p], k, s0);
+                derive(aes, pairIds[p], kDelta, s1);
+                receivers[p] = new CotReceiver(s0, s1);
             }
         }
-        return new PairwiseCot(net, prg, aes, senders, receivers);
+        for (int p = 0; p < n; p++) {
+            if (keepNew[p]) {
+                lease.add(ids[p], new PairState(pairIds[p], senders[p], receivers[p]));
+            }
+        }
+        return new PairwiseCot(net, prg, aes, senders, receivers, reused);
+    }
+
+    /** The id of a new pair's state: a hash of its base-OT transcript, the same at both ends and unique. */
+    private static byte[] pairId(byte[] first, byte[] reply) {
+        java.security.MessageDigest sha = sha256();
+        sha.update(PAIR_DOMAIN);
+        sha.update(first);
+        sha.update(reply);
+        return java.util.Arrays.copyOf(sha.digest(), 16);
+    }
+
+    /**
+     * The reversed direction's seeds: H(k_i, tweak) for the 128 blocks k_i, the tweak made unique by
+     * the pair's id (a node's Δ can outlive a pair, so tweaks must not repeat across pairs).
+     */
+    private static void derive(FixedKeyAes aes, byte[] pairId, long[] in, long[] out) {
+        long[] idl = new long[2];
+        Blocks.fromBytes(pairId, 0, idl, 0, 2);
+        aes.tccrHash(in, 0, idl[0], idl[1] ^ DERIVE_TWEAK, out, 0, KAPPA);
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /** Pairs this set-up continued from cached state rather than new base OTs. */
+    public int reusedPairs() {
+        return reused;
     }
 
     /** The first {@code count} bits of {@code bits}, padded with {@link #PAD} random bits to a multiple of 128. */
@@ -271,7 +370,7 @@ public final class PairwiseCot {
                 padded[p] = global ? shared : paddedBits(count, bits, prg); // else fresh padding per peer
                 macs[p] = new long[2 * count];
                 macTails[p] = new long[2 * (m - count)];
-                receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p]);
+                receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p], aes, prgScratch);
                 Channel ch = net.channel(p);
                 ch.writeInt(count); // so that a mismatch is reported as such
                 ch.writeLongs(u, 0, 2 * m);
@@ -295,7 +394,7 @@ public final class PairwiseCot {
                 ch.readLongs(u, 0, 2 * m);
                 keys[p] = new long[2 * count];
                 keyTails[p] = new long[2 * (m - count)];
-                senders[p].keys(u, m, t, keys[p], count, keyTails[p]);
+                senders[p].keys(u, m, t, keys[p], count, keyTails[p], aes, prgScratch);
                 if (global) {
                     commitments[p] = ch.readBytes(Commitment.BYTES);
                     ch.write(coinRandomness);
@@ -332,15 +431,14 @@ public final class PairwiseCot {
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
-                PolyHash h = global ? common : PolyHash.fromSeed(ch.readBytes(16));
-                long[] xt = new long[4];
+                long[] xt;
                 if (global) {
-                    xt[0] = x[0];
-                    xt[1] = x[1];
+                    xt = new long[] {x[0], x[1], 0, 0};
+                    common.eval(macs[p], count, macTails[p], m - count, xt, 2);
                 } else {
-                    h.evalBits(padded[p], m, xt, 0);
+                    xt = CotReceiver.checkValues(Ghash.fromSeed(ch.readBytes(16)), padded[p], m, macs[p], count,
+                            macTails[p]);
                 }
-                h.eval(macs[p], count, macTails[p], m - count, xt, 2);
                 ch.writeLongs(xt);
                 ch.flush();
                 padded[p] = null;
@@ -353,8 +451,9 @@ public final class PairwiseCot {
             if (p != self) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                PolyHash h = global ? common : PolyHash.fromSeed(challenges[p]);
-                if (!senders[p].check(h, keys[p], count, keyTails[p], m, xt)) {
+                boolean ok = global ? senders[p].check(common, keys[p], count, keyTails[p], m, xt)
+                        : senders[p].check(Ghash.fromSeed(challenges[p]), keys[p], count, keyTails[p], m, xt);
+                if (!ok) {
                     throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
                 }
                 keyTails[p] = null;
@@ -382,12 +481,7 @@ public final class PairwiseCot {
     }
 
     static byte[] digestOf(long[][] xs) {
-        java.security.MessageDigest sha;
-        try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
+        java.security.MessageDigest sha = sha256();
         byte[] b = new byte[16];
         for (long[] v : xs) {
             Blocks.toBytes(v, 0, 2, b, 0);

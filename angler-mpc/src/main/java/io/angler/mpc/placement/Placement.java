@@ -6,6 +6,7 @@ import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.ProviderView;
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 import io.angler.mpc.wrk.WrkEngine;
 import io.angler.mpc.wrk.WrkOptions;
 import io.angler.mpc.wrk.WrkResult;
@@ -114,11 +115,20 @@ public final class Placement {
      */
     public static RequesterOutcome runRequester(Network net, PlacementSpec spec, PlacementRequest request,
                                                 WrkOptions options) {
+        return runRequester(net, spec, request, options, null);
+    }
+
+    /**
+     * As {@link #runRequester(Network, PlacementSpec, PlacementRequest, WrkOptions)}, keeping this
+     * node's pairwise OT state between sessions in {@code cache} (null: none; see {@link CotCache}).
+     */
+    public static RequesterOutcome runRequester(Network net, PlacementSpec spec, PlacementRequest request,
+                                                WrkOptions options, CotCache cache) {
         Objects.requireNonNull(request, "request");
         PlacementCircuit c = circuit(spec);
         checkNetwork(net, spec, 0);
         boolean[] input = c.requesterInput(request);
-        WrkResult r = WrkEngine.run(net, c.circuit(), c.outputPlan(), input, options);
+        WrkResult r = WrkEngine.run(net, c.circuit(), c.outputPlan(), input, options, cache);
         return new RequesterOutcome(c.requesterView(received(r), request), PlacementStats.of(r, c.circuit().andGates()));
     }
 
@@ -137,6 +147,15 @@ public final class Placement {
      */
     public static ProviderOutcome runProvider(Network net, PlacementSpec spec, int index, Bid bid,
                                               WrkOptions options) {
+        return runProvider(net, spec, index, bid, options, null);
+    }
+
+    /**
+     * As {@link #runProvider(Network, PlacementSpec, int, Bid, WrkOptions)}, keeping this node's
+     * pairwise OT state between sessions in {@code cache} (null: none; see {@link CotCache}).
+     */
+    public static ProviderOutcome runProvider(Network net, PlacementSpec spec, int index, Bid bid,
+                                              WrkOptions options, CotCache cache) {
         Objects.requireNonNull(bid, "bid");
         PlacementCircuit c = circuit(spec);
         if (index < 1 || index > spec.providers()) {
@@ -145,7 +164,7 @@ public final class Placement {
         }
         checkNetwork(net, spec, index);
         boolean[] input = c.providerInput(index, bid);
-        WrkResult r = WrkEngine.run(net, c.circuit(), c.outputPlan(), input, options);
+        WrkResult r = WrkEngine.run(net, c.circuit(), c.outputPlan(), input, options, cache);
         return new ProviderOutcome(c.providerView(index, received(r), bid), PlacementStats.of(r, c.circuit().andGates()));
     }
 

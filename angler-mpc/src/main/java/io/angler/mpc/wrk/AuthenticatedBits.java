@@ -256,8 +256,9 @@ final class AuthenticatedBits {
                 }
             }
             if (lo != d[2 * t] || hi != d[2 * t + 1]) {
-                throw new MpcAbortException("global-key", i,
-                        "its keys towards different parties do not share one global key");
+                // Unattributable: party i's keys, or a MAC of another party's bit under Δ_i, is wrong.
+                throw new MpcAbortException("global-key", -1,
+                        "party " + i + "'s key sums do not match the MACs under its global key");
             }
         }
     }

@@ -17,6 +17,8 @@ package io.angler.mpc.wrk;
  * cheaper overall: {@link #choose} picks the pair (buckets ≥ AND gates, B) with the fewest triples.
  */
 record BucketSize(int buckets, int bucketSize) {
+    /** Choices made so far, by (AND gates, ρ): the search costs milliseconds and every session of a circuit repeats it. */
+    private static final java.util.Map<Long, BucketSize> CHOSEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     int triples() {
         return buckets * bucketSize;
@@ -24,6 +26,13 @@ record BucketSize(int buckets, int bucketSize) {
 
     /** The cheapest (buckets, B) with at least {@code andGates} buckets and failure at most 2^-rho. */
     static BucketSize choose(int andGates, int rho) {
+        if (CHOSEN.size() > 256) {
+            CHOSEN.clear(); // bounded: a node uses a handful of circuit sizes
+        }
+        return CHOSEN.computeIfAbsent(((long) andGates << 8) | rho, k -> search(andGates, rho));
+    }
+
+    private static BucketSize search(int andGates, int rho) {
         if (andGates <= 0) {
             return new BucketSize(0, 0);
         }

@@ -1,6 +1,7 @@
 package io.angler.mpc.wrk;
 
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 
 /**
  * Correlated OT with every peer under this party's global key Δ: the source of authenticated bits.
@@ -9,8 +10,18 @@ import io.angler.mpc.net.Network;
  * to show the global-key check catches it).
  */
 interface CorrelatedOt {
-    /** Base OTs with every peer; Δ is this party's global key. */
-    void setup(Network net, long deltaLo, long deltaHi, io.angler.mpc.crypto.Prg prg);
+    /**
+     * Base OTs with every peer (or, with a {@code lease}, the node's cached state where the peer has
+     * it too); Δ is this party's global key (the lease's, when there is one).
+     *
+     * @param lease the node's OT cache for this session, or null
+     */
+    void setup(Network net, long deltaLo, long deltaHi, io.angler.mpc.crypto.Prg prg, CotCache.Lease lease);
+
+    /** Pairs the set-up continued from cached state. */
+    default int reusedPairs() {
+        return 0;
+    }
 
     /**
      * Authenticates {@code count} bits of this party towards every peer and gives it keys for every

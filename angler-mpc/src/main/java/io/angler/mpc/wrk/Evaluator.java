@@ -17,6 +17,7 @@ final class Evaluator {
     private final Circuit circuit;
     final long[][] labels; // per garbler, per wire
     final long[] masked; // per wire, packed
+    private final long[] cone; // per wire, packed: in the input cone (see inputCone)
 
     Evaluator(Session s, Circuit circuit) {
         this.s = s;
@@ -26,6 +27,7 @@ final class Evaluator {
             labels[j] = new long[2 * circuit.wires()];
         }
         this.masked = new long[(circuit.wires() + 63) >>> 6];
+        this.cone = new long[masked.length];
     }
 
     boolean maskedValue(int w) {
@@ -40,7 +42,36 @@ final class Evaluator {
         }
     }
 
-    void evaluate(Shares masks, Shares sigma, long[][] tables) {
+    /**
+     * Wires computed from input wires by XOR and INV alone: garbler j's labels on them are the input
+     * labels j itself sent, so a row of j that fails on them is j's doing. Past an AND gate, j's
+     * label also depends on the MAC blocks other garblers put in their rows for j (which only j could
+     * check), so a failure there cannot be pinned on anyone.
+     */
+    private boolean inputCone(int w) {
+        return ((cone[w >>> 6] >>> (w & 63)) & 1) != 0;
+    }
+
+    private void setCone(int w, boolean v) {
+        if (v) {
+            cone[w >>> 6] |= 1L << (w & 63);
+        } else {
+            cone[w >>> 6] &= ~(1L << (w & 63));
+        }
+    }
+
+    private static MpcAbortException garbledRowFailure(int garbler, int gate, boolean direct) {
+        return direct
+                ? new MpcAbortException("garbled-row", garbler, "a garbled row of AND gate " + gate
+                        + " does not carry a valid MAC")
+                : new MpcAbortException("garbled-row", -1, "garbler " + garbler + "'s row of AND gate " + gate
+                        + " does not carry a valid MAC (its labels there also depend on the other garblers' rows)");
+    }
+
+    /** @param nonces per garbler, its session nonce (lo, hi) */
+    void evaluate(Shares masks, Shares sigma, long[][] tables, long[][] nonces) {
+        java.util.Arrays.fill(cone, -1L); // input wires; every other wire is set before it is read
+
         int n = s.parties;
         int garblers = n - 1;
         long[] in = new long[garblers * n * 2];
@@ -60,6 +91,7 @@ final class Evaluator {
                         l[2 * o + 1] = l[2 * x + 1] ^ l[2 * y + 1];
                     }
                     setMasked(o, maskedValue(x) ^ maskedValue(y));
+                    setCone(o, inputCone(x) && inputCone(y));
                 }
                 case Circuit.INV -> {
                     for (int j = 1; j < n; j++) {
@@ -67,6 +99,7 @@ final class Evaluator {
                         labels[j][2 * o + 1] = labels[j][2 * x + 1];
                     }
                     setMasked(o, !maskedValue(x));
+                    setCone(o, inputCone(x));
                 }
                 default -> {
                     int y = circuit.in1(i);
@@ -77,8 +110,8 @@ final class Evaluator {
                     long bm = -b;
                     for (int j = 1; j < n; j++) {
                         long[] l = labels[j];
-                        GarbledRows.inputs(l[2 * x], l[2 * x + 1], l[2 * y], l[2 * y + 1], g, row, j, n, in,
-                                (j - 1) * n * 2);
+                        GarbledRows.inputs(l[2 * x], l[2 * x + 1], l[2 * y], l[2 * y + 1], g, row, j, n, nonces[j][0],
+                                nonces[j][1], in, (j - 1) * n * 2);
                     }
                     s.aes.permute(in, 0, dec, 0, garblers * n);
                     int tOff = (g * 4 + row) * n * 2;
@@ -101,8 +134,7 @@ final class Evaluator {
                         long mh = dec[d + 1];
                         long r = (ml ^ kl) & 1;
                         if (ml != (kl ^ (-r & dl)) || mh != (kh ^ (-r & dh))) {
-                            throw new MpcAbortException("garbled-row", j,
-                                    "a garbled row of AND gate " + g + " does not carry a valid MAC");
+                            throw garbledRowFailure(j, g, inputCone(x) && inputCone(y));
                         }
                         z ^= (int) r;
                         long[] sm = sigma.macs[j];
@@ -125,6 +157,7 @@ final class Evaluator {
                         labels[j][2 * o + 1] = lh;
                     }
                     setMasked(o, z != 0);
+                    cone[o >>> 6] &= ~(1L << (o & 63));
                     g++;
                 }
             }

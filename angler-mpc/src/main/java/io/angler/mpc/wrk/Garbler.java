@@ -89,7 +89,8 @@ final class Garbler {
                 table[off + 2 * (n - 1) + 1] = labels[2 * ga + 1] ^ ks[1] ^ (am & ks[3]) ^ (bm & ks[5])
                         ^ (abm & dh) ^ (rm & dh);
                 GarbledRows.inputs(labels[2 * al] ^ (am & dl), labels[2 * al + 1] ^ (am & dh),
-                        labels[2 * be] ^ (bm & dl), labels[2 * be + 1] ^ (bm & dh), g, row, s.self, n, hashIn, off);
+                        labels[2 * be] ^ (bm & dl), labels[2 * be + 1] ^ (bm & dh), g, row, s.self, n, s.nonceLo, s.nonceHi,
+                        hashIn, off);
             }
         }
         long[] pads = new long[hashIn.length];

@@ -4,10 +4,10 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.net.MpcListener;
-import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsIdentity;
 import io.angler.mpc.net.TlsNetwork;
+import io.angler.mpc.ot.CotCache;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -36,6 +36,7 @@ public final class LocalParties implements AutoCloseable {
     private final TlsNetwork.Timeouts timeouts;
     private final List<MpcListener> listeners = new ArrayList<>();
     private final List<PartyEndpoint> endpoints = new ArrayList<>();
+    private final List<CotCache> caches = new ArrayList<>();
 
     /**
      * One run: every party's result and how long it took.
@@ -48,6 +49,15 @@ public final class LocalParties implements AutoCloseable {
     }
 
     public LocalParties(int parties, TlsNetwork.Timeouts timeouts) {
+        this(parties, timeouts, false);
+    }
+
+    /**
+     * @param reuseOt whether each party keeps its OT state between the sessions of this object, as a
+     *     node does (a {@link CotCache} per party): the first session does the base OTs, later ones
+     *     continue them
+     */
+    public LocalParties(int parties, TlsNetwork.Timeouts timeouts, boolean reuseOt) {
         if (parties < 2 || parties > OutputPlan.MAX_PARTIES) {
             throw new IllegalArgumentException("parties: " + parties + " is outside 2.." + OutputPlan.MAX_PARTIES);
         }
@@ -59,6 +69,7 @@ public final class LocalParties implements AutoCloseable {
                 MpcListener l = MpcListener.bind(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 listeners.add(l);
                 endpoints.add(new PartyEndpoint(l.address(), id.fingerprint()));
+                caches.add(reuseOt ? new CotCache() : null);
             }
         } catch (RuntimeException e) {
             close();
@@ -68,6 +79,11 @@ public final class LocalParties implements AutoCloseable {
 
     public int parties() {
         return parties;
+    }
+
+    /** Party p's OT cache, or null if this object does not reuse OT state. */
+    public CotCache cache(int p) {
+        return caches.get(p);
     }
 
     /**
@@ -101,10 +117,12 @@ public final class LocalParties implements AutoCloseable {
                 int self = p;
                 futures.add(pool.submit(() -> {
                     long t0 = System.nanoTime();
-                    try (Network net = TlsNetwork.connect(listeners.get(self), session, self, endpoints, timeouts)) {
+                    try (TlsNetwork net = TlsNetwork.connect(listeners.get(self), session, self, endpoints, timeouts)) {
                         connect[self] = (System.nanoTime() - t0) / 1e6;
                         boolean[] in = self < inputs.length ? inputs[self] : new boolean[0];
-                        results[self] = WrkEngine.run(net, circuit, plan, in, options, cot.apply(self), Deviation.NONE);
+                        results[self] = WrkEngine.run(net, circuit, plan, in, options, cot.apply(self), Deviation.NONE,
+                                caches.get(self));
+                        net.release(); // a later run between the same parties carries on over these connections
                     } catch (Throwable t) {
                         failures[self] = t;
                     }

@@ -30,6 +30,11 @@ final class MeteredNetwork implements Network {
     }
 
     @Override
+    public String identity(int party) {
+        return net.identity(party);
+    }
+
+    @Override
     public Channel channel(int peer) {
         if (peer == net.self() || peer < 0 || peer >= channels.length) {
             throw new IllegalArgumentException("network: no channel from party " + net.self() + " to " + peer);
@@ -90,6 +95,21 @@ final class MeteredNetwork implements Network {
         public void readLongs(long[] dst, int off, int len) {
             ch.readLongs(dst, off, len);
             meter.received(8L * len);
+        }
+
+        @Override
+        public void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed) {
+            ch.sendNotice(evidence, check, blamed);
+        }
+
+        @Override
+        public io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos) {
+            return ch.awaitNotice(deadlineNanos);
+        }
+
+        @Override
+        public boolean peerClosed() {
+            return ch.peerClosed();
         }
 
         @Override

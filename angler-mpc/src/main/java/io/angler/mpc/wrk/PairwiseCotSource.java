@@ -2,6 +2,7 @@ package io.angler.mpc.wrk;
 
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 import io.angler.mpc.ot.PairwiseCot;
 
 /** The engine's source of authenticated bits: {@link PairwiseCot} (base OT, then IKNP with the KOS check). */
@@ -9,8 +10,13 @@ final class PairwiseCotSource implements CorrelatedOt {
     private PairwiseCot cot;
 
     @Override
-    public void setup(Network net, long deltaLo, long deltaHi, Prg prg) {
-        cot = PairwiseCot.setup(net, deltaLo, deltaHi, prg);
+    public void setup(Network net, long deltaLo, long deltaHi, Prg prg, CotCache.Lease lease) {
+        cot = lease == null ? PairwiseCot.setup(net, deltaLo, deltaHi, prg) : PairwiseCot.setup(net, lease, prg);
+    }
+
+    @Override
+    public int reusedPairs() {
+        return cot == null ? 0 : cot.reusedPairs();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,10 +18,10 @@ import java.util.List;
  * machinery every phase shares.
  *
  * <p><b>Rounds.</b> Every round is all-to-all: each party writes one message to every peer (maybe
- * empty), flushes them all, then reads one message from every peer. Each message starts with a
- * tag byte: 0 for a protocol message, 1 for an abort notice (the party that detected a failed check
- * tells everyone which check, then leaves). So an honest party never waits for a timeout when
- * another party aborted, and it aborts naming the same check.
+ * empty: a tag byte), flushes them all, then reads one message from every peer. A party that
+ * aborts sends every peer an abort notice instead ({@link Channel#sendNotice}, a frame of its own,
+ * in any phase): so an honest party never waits for a timeout when another party aborted, and it
+ * aborts naming the same check.
  *
  * <p><b>Broadcast.</b> WRK assumes a broadcast channel for opened values. Here a "broadcast" is the
  * same bytes sent to every peer, and every party hashes everything it sent and received as
@@ -30,13 +31,19 @@ import java.util.List;
  */
 final class Session {
     private static final byte TAG_OK = 0;
-    private static final byte TAG_ABORT = 1;
 
     final Network net;
     final int self;
     final int parties;
     final long deltaLo;
     final long deltaHi;
+    /**
+     * This party's session nonce, part of the tweak of every hash it computes under its Δ (half-AND,
+     * garbled rows): Δ may outlive the session (see CotCache), and tweaks must never repeat under one
+     * Δ. Random, and sent to whoever needs it with the message that uses it.
+     */
+    final long nonceLo;
+    final long nonceHi;
     final Prg prg;
     final FixedKeyAes aes = new FixedKeyAes();
     final Deviation deviation;
@@ -44,26 +51,40 @@ final class Session {
     private final MessageDigest transcript = sha256();
     private final MessageDigest scratchDigest = sha256();
     private byte[] scratch = new byte[1 << 12];
-    private boolean noticesEnabled;
+    private boolean announced;
+    /** Set for the last round: a peer that passed it may close its connections without a notice. */
+    boolean finalRound;
 
 
     private final PhaseMeter meter;
 
-    Session(Network net, Prg prg, Deviation deviation) {
+    /**
+     * @param deltaLo this party's global key Δ (low half); its lowest bit must be set, since the
+     *     evaluator reads a share bit r out of a MAC M = K ⊕ r·Δ0 as lsb(M ⊕ K), and a node's Δ may
+     *     be long-lived and serve as the evaluator's in a later session
+     */
+    Session(Network net, Prg prg, Deviation deviation, long deltaLo, long deltaHi) {
+        if ((deltaLo & 1) == 0) {
+            throw new IllegalArgumentException("wrk: the lowest bit of Δ must be set");
+        }
         this.meter = new PhaseMeter(net.parties());
         this.net = new MeteredNetwork(net, meter);
         this.self = net.self();
         this.parties = net.parties();
         this.prg = prg;
         this.deviation = deviation;
+        this.deltaLo = deltaLo;
+        this.deltaHi = deltaHi;
+        this.nonceLo = prg.nextLong();
+        this.nonceHi = prg.nextLong();
+    }
+
+    /** A fresh global key for one session (lowest bit set). */
+    static long[] freshDelta(Prg prg) {
         long[] d = new long[2];
         prg.nextLongs(d, 0, 2);
-        if (self == 0) {
-            // The evaluator reads the share bit r out of a MAC M = K ⊕ r·Δ0 as lsb(M ⊕ K): lsb(Δ0) = 1.
-            d[0] |= 1;
-        }
-        this.deltaLo = d[0];
-        this.deltaHi = d[1];
+        d[0] |= 1;
+        return d;
     }
 
     boolean isPeer(int p) {
@@ -90,55 +111,47 @@ final class Session {
     Channel receive(int peer) {
         Channel ch = net.channel(peer);
         byte[] tag = ch.readBytes(1);
-        if (tag[0] == TAG_OK) {
-            return ch;
+        if (tag[0] != TAG_OK) {
+            throw new MpcAbortException("protocol", peer, "message starts with an unknown tag");
         }
-        if (tag[0] == TAG_ABORT) {
-            int blamed = ch.readInt();
-            int len = ch.readBytes(1)[0] & 0xff;
-            String check = sanitize(new String(ch.readBytes(len), StandardCharsets.US_ASCII));
-            throw new MpcAbortException(check, blamed >= 0 && blamed < parties ? blamed : -1,
-                    "party " + peer + " aborted the session after this check failed");
-        }
-        throw new MpcAbortException("protocol", peer, "message starts with an unknown tag");
+        return ch;
     }
 
-    /** From now on a failed check is announced to the peers (not during OT, whose framing is not ours). */
-    void enableNotices() {
-        noticesEnabled = true;
-    }
-
-    /** Tells every peer, best effort, that this party aborts and why; never throws. */
-    void announceAbort(MpcAbortException e) {
-        if (!noticesEnabled) {
+    /**
+     * Tells every peer, best effort, that this party aborts and why (an abort notice in place of its
+     * next message, in any phase), then collects for a short while the notices of the others into
+     * {@code e}'s {@link MpcAbortException#reports()}. Never throws.
+     */
+    void announceAbort(MpcAbortException e, long graceNanos) {
+        if (announced) {
             return;
         }
-        noticesEnabled = false;
-        byte[] check = sanitize(e.check()).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 1 + check.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(TAG_ABORT).putInt(e.peer()).put((byte) check.length).put(check);
+        announced = true;
+        int blamed = switch (e.evidence()) {
+            case CHECK, DEPARTURE -> e.peer();
+            case REPORT -> e.report().reporter();
+            case NONE -> -1;
+        };
         for (int p = 0; p < parties; p++) {
             if (p != self) {
-                try {
-                    Channel ch = net.channel(p);
-                    ch.write(b.array());
-                    ch.flush();
-                } catch (RuntimeException ignored) {
-                    // the peer may be gone already; the notice is a courtesy
+                net.channel(p).sendNotice(e.evidence(), e.check(), blamed);
+            }
+        }
+        long deadline = System.nanoTime() + graceNanos;
+        List<MpcAbortException.Report> reports = new ArrayList<>();
+        List<Integer> departed = new ArrayList<>();
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                MpcAbortException.Report r = ch.awaitNotice(deadline);
+                if (r != null) {
+                    reports.add(r);
+                } else if (ch.peerClosed() && !finalRound) {
+                    departed.add(p);
                 }
             }
         }
-    }
-
-    private static String sanitize(String check) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < check.length() && sb.length() < 40; i++) {
-            char c = check.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
-                sb.append(c);
-            }
-        }
-        return sb.length() == 0 ? "unknown" : sb.toString();
+        e.withReports(reports, departed);
     }
 
     // ---- broadcast transcript ----
@@ -179,7 +192,8 @@ final class Session {
     void checkTranscript(byte[] mine, byte[][] received) {
         for (int p = 0; p < parties; p++) {
             if (p != self && !MessageDigest.isEqual(mine, received[p])) {
-                throw new MpcAbortException("broadcast", p,
+                // Unattributable: whoever sent two parties different values, or p lying about its digest.
+                throw new MpcAbortException("broadcast", -1,
                         "what this party and party " + p + " received as broadcast differs");
             }
         }

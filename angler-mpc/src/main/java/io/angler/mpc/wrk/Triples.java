@@ -122,15 +122,20 @@ final class Triples {
         return new Session.Part(PHASE, this::writeHalfAnd, this::readHalfAnd);
     }
 
+    /** The hash tweaks of the half-ANDs under {@code holder}'s Δ towards {@code peer}: (nonce + k, ...). */
+    private static long tweakHigh(long nonceHi, int holder, int peer) {
+        return nonceHi ^ TWEAK_DOMAIN ^ ((long) holder << 8) ^ peer;
+    }
+
     private void writeHalfAnd(int j, Channel ch) {
-        long tweak = TWEAK_DOMAIN | ((long) s.self << 8) | j;
+        long tweak = tweakHigh(s.nonceHi, s.self, j);
         gather(a.keys[j], 0, buf);
-        s.aes.tccrHash(buf, 0, 0, tweak, h0, 0, count);
+        s.aes.tccrHash(buf, 0, s.nonceLo, tweak, h0, 0, count);
         for (int k = 0; k < count; k++) {
             buf[2 * k] ^= s.deltaLo;
             buf[2 * k + 1] ^= s.deltaHi;
         }
-        s.aes.tccrHash(buf, 0, 0, tweak, h1, 0, count);
+        s.aes.tccrHash(buf, 0, s.nonceLo, tweak, h1, 0, count);
         long flip = (s.deviation.at(Deviation.Kind.HALF_AND_BIT, j) ? 1 : 0)
                 | (s.deviation.at(Deviation.Kind.CHECK_BLOCK, j) ? 2 : 0);
         for (int k = 0; k < count; k++) {
@@ -138,14 +143,17 @@ final class Triples {
             buf[2 * k + 1] = h0[2 * k + 1] ^ h1[2 * k + 1] ^ phi[2 * k + 1];
         }
         Blocks.xorInto(acc, 0, h0, 0, count);
+        ch.writeLongs(new long[] {s.nonceLo, s.nonceHi});
         ch.writeLongs(buf, 0, 2 * count);
     }
 
     private void readHalfAnd(int j, Channel ch) {
+        long[] nonce = new long[2];
+        ch.readLongs(nonce);
         ch.readLongs(buf, 0, 2 * count);
-        long tweak = TWEAK_DOMAIN | ((long) j << 8) | s.self;
+        long tweak = tweakHigh(nonce[1], j, s.self);
         gather(a.macs[j], 0, h1);
-        s.aes.tccrHash(h1, 0, 0, tweak, h0, 0, count);
+        s.aes.tccrHash(h1, 0, nonce[0], tweak, h0, 0, count);
         for (int k = 0; k < count; k++) {
             long m = -xBit(k);
             acc[2 * k] ^= h0[2 * k] ^ (buf[2 * k] & m);

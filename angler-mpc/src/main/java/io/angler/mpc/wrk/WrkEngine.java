@@ -5,6 +5,7 @@ import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 import io.angler.mpc.ot.PairwiseCot;
 import java.util.Objects;
 
@@ -21,6 +22,9 @@ import java.util.Objects;
  * uses only the calling thread; the caller owns and closes the network.
  */
 public final class WrkEngine {
+    /** How long an aborting party waits for the other parties' abort notices (see MpcAbortException#reports). */
+    static final long NOTICE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private WrkEngine() {
     }
 
@@ -38,12 +42,28 @@ public final class WrkEngine {
      */
     public static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs,
                                 WrkOptions options) {
-        return run(net, circuit, plan, myInputs, options, new PairwiseCotSource(), Deviation.NONE);
+        return run(net, circuit, plan, myInputs, options, null);
+    }
+
+    /**
+     * As {@link #run(Network, Circuit, OutputPlan, boolean[], WrkOptions)}, keeping this node's OT
+     * state between sessions in {@code cache} (null, or {@link WrkOptions#reuseOt()} off: none). With every peer that kept the same state
+     * ({@link Network#identity} names the peers) the session skips the base OTs; the others are done
+     * afresh. Any abort rotates the cache's Δ and drops its pairs (docs/mpc.md explains why).
+     */
+    public static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs,
+                                WrkOptions options, CotCache cache) {
+        return run(net, circuit, plan, myInputs, options, new PairwiseCotSource(), Deviation.NONE, cache);
     }
 
     /** The test seam: a different OT source, and one party's deliberate deviation. */
     static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs, WrkOptions options,
                          CorrelatedOt cot, Deviation deviation) {
+        return run(net, circuit, plan, myInputs, options, cot, deviation, null);
+    }
+
+    static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs, WrkOptions options,
+                         CorrelatedOt cot, Deviation deviation, CotCache cache) {
         validate(net, circuit, plan, myInputs);
         Objects.requireNonNull(options, "options");
         Layout lay = Layout.of(circuit, net.parties(), options.statisticalSecurity());
@@ -52,14 +72,17 @@ public final class WrkEngine {
                     + lay.count() + " authenticated bits per party, more than one session can make ("
                     + PairwiseCot.MAX_COUNT + ")");
         }
-        Session s = new Session(net, Prg.secure(), deviation);
+        Prg prg = Prg.secure();
+        CotCache.Lease lease = cache == null || !options.reuseOt() ? null : cache.tryAcquire();
+        long[] delta = lease != null ? new long[] {lease.deltaLo(), lease.deltaHi()} : Session.freshDelta(prg);
+        Session s = new Session(net, prg, deviation, delta[0], delta[1]);
+        boolean committed = false;
         try {
             s.phase("base-ot");
-            cot.setup(s.net, s.deltaLo, s.deltaHi, s.prg);
+            cot.setup(s.net, s.deltaLo, s.deltaHi, s.prg, lease);
             AuthenticatedBits abits = new AuthenticatedBits(s, lay);
             s.phase("ot-extension");
             Shares a = abits.extend(cot);
-            s.enableNotices();
 
             // Rounds 1-3: the checks of the authenticated bits, with the leaky-AND messages riding along.
             s.phase(Triples.PHASE);
@@ -92,7 +115,8 @@ public final class WrkEngine {
             s.phase("garbling");
             Garbler garbler = s.self == 0 ? null : new Garbler(s, circuit);
             long[][] tables = new long[s.parties][];
-            Session.Part garbling = garbling(s, garbler, masks, sigma, circuit.andGates(), tables);
+            long[][] nonces = new long[s.parties][];
+            Session.Part garbling = garbling(s, garbler, masks, sigma, circuit.andGates(), tables, nonces);
             Inputs inputs = new Inputs(s, circuit, lay, masks);
             s.phase(Inputs.PHASE);
             Session.Part inputMasks = inputs.masks();
@@ -109,36 +133,51 @@ public final class WrkEngine {
             if (s.self == 0) {
                 evaluator = new Evaluator(s, circuit);
                 load(evaluator, circuit, inputs, inputLabels);
-                evaluator.evaluate(masks, sigma, tables);
+                evaluator.evaluate(masks, sigma, tables, nonces);
             }
 
             // Rounds 8-9: outputs to their recipients, then the confirmation.
             s.phase(Outputs.PHASE);
             Outputs outputs = new Outputs(s, circuit, plan, masks);
             s.round(outputs.outputs(evaluator, garbler));
+            s.finalRound = true;
             s.round(outputs.confirm());
             byte[] result = outputs.result();
             s.phase(null);
-            return new WrkResult(result, s.phaseStats());
+            if (lease != null) {
+                lease.commit();
+            }
+            committed = true;
+            return new WrkResult(result, s.phaseStats(), cot.reusedPairs());
         } catch (MpcAbortException e) {
-            s.announceAbort(e);
+            s.announceAbort(e, NOTICE_GRACE_NANOS);
             throw e;
         } catch (RuntimeException e) {
-            s.announceAbort(new MpcAbortException("internal-error", -1, "unexpected failure"));
+            s.announceAbort(new MpcAbortException("internal-error", -1, "unexpected failure"), 0);
             throw e;
+        } finally {
+            if (lease != null && !committed) {
+                lease.abort(); // whatever ended the session: a new Δ and no cached pairs for the next one
+            }
         }
     }
 
-    /** Garbler j's tables (computed now) to the evaluator, which keeps them per garbler in {@code tables}. */
+    /**
+     * Garbler j's tables (computed now) and session nonce to the evaluator, which keeps them per
+     * garbler in {@code tables} and {@code nonces}.
+     */
     private static Session.Part garbling(Session s, Garbler garbler, Shares masks, Shares sigma, int ands,
-                                         long[][] tables) {
+                                         long[][] tables, long[][] nonces) {
         long[] mine = garbler == null ? null : garbler.garble(masks, sigma);
         return new Session.Part("garbling", (p, ch) -> {
             if (mine != null && p == 0) {
+                ch.writeLongs(new long[] {s.nonceLo, s.nonceHi});
                 ch.writeLongs(mine);
             }
         }, (p, ch) -> {
             if (s.self == 0) {
+                nonces[p] = new long[2];
+                ch.readLongs(nonces[p]);
                 tables[p] = new long[ands * 4 * s.parties * 2];
                 ch.readLongs(tables[p]);
             }

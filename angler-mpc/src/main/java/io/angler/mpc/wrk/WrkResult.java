@@ -9,10 +9,17 @@ import java.util.List;
 public final class WrkResult {
     private final byte[] outputs; // 0, 1, or -1 when not learned
     private final List<PhaseStats> phases;
+    private final int reusedOtPairs;
 
-    WrkResult(byte[] outputs, List<PhaseStats> phases) {
+    WrkResult(byte[] outputs, List<PhaseStats> phases, int reusedOtPairs) {
         this.outputs = outputs;
         this.phases = List.copyOf(phases);
+        this.reusedOtPairs = reusedOtPairs;
+    }
+
+    /** With how many peers this session continued cached OT state instead of doing base OTs. */
+    public int reusedOtPairs() {
+        return reusedOtPairs;
     }
 
     public int outputBits() {

@@ -310,6 +310,131 @@ class TlsNetworkTest {
         }
     }
 
+    /** Nodes with their listeners, for sessions between the same nodes. */
+    private record Nodes(List<MpcListener> listeners, List<PartyEndpoint> parties) implements AutoCloseable {
+        static Nodes start(int n, int maxIdle) {
+            List<MpcListener> ls = new ArrayList<>();
+            List<PartyEndpoint> ps = new ArrayList<>();
+            for (int p = 0; p < n; p++) {
+                TlsIdentity id = TlsIdentity.ephemeral("node " + p);
+                ls.add(MpcListener.bind(id, LOOPBACK, MpcListener.DEFAULT_HANDSHAKE_TIMEOUT, maxIdle));
+                ps.add(new PartyEndpoint(ls.get(p).address(), id.fingerprint()));
+            }
+            return new Nodes(ls, ps);
+        }
+
+        /** One session: every party exchanges data with all, then releases (or closes) its network; each party's links. */
+        List<TlsLink[]> session(String sid, boolean release) throws Exception {
+            int n = parties.size();
+            List<CompletableFuture<TlsLink[]>> runs = new ArrayList<>();
+            for (int p = 0; p < n; p++) {
+                int self = p;
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    TlsNetwork net = TlsNetwork.connect(listeners.get(self), sid, self, parties, QUICK);
+                    exchangeWithAll(net);
+                    TlsLink[] links = new TlsLink[n];
+                    for (int q = 0; q < n; q++) {
+                        if (q != self) {
+                            links[q] = ((TlsChannel) net.channel(q)).link();
+                        }
+                    }
+                    if (release) {
+                        net.release();
+                    } else {
+                        net.close();
+                    }
+                    return links;
+                }));
+            }
+            List<TlsLink[]> out = new ArrayList<>();
+            for (CompletableFuture<TlsLink[]> r : runs) {
+                out.add(r.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            listeners.forEach(MpcListener::close);
+        }
+    }
+
+    @Test
+    void aLaterSessionBetweenTheSameNodesCarriesOnOverTheirConnections() throws Exception {
+        try (Nodes nodes = Nodes.start(4, MpcListener.DEFAULT_MAX_IDLE_LINKS)) {
+            List<TlsLink[]> first = nodes.session("one", true);
+            assertThat(nodes.listeners()).allSatisfy(l -> assertThat(l.idleLinks()).isEqualTo(3));
+            List<TlsLink[]> second = nodes.session("two", true);
+            for (int p = 0; p < 4; p++) {
+                for (int q = 0; q < 4; q++) {
+                    if (p != q) {
+                        assertThat(second.get(p)[q]).as("party %d's link to %d", p, q).isSameAs(first.get(p)[q]);
+                    }
+                }
+            }
+            // A session that did not end cleanly keeps nothing; the next one connects anew and works.
+            List<TlsLink[]> aborted = nodes.session("three", false);
+            assertThat(aborted.get(0)[1]).isSameAs(first.get(0)[1]);
+            assertThat(nodes.listeners()).allSatisfy(l -> assertThat(l.idleLinks()).isZero());
+            List<TlsLink[]> fresh = nodes.session("four", true);
+            assertThat(fresh.get(0)[1]).isNotSameAs(first.get(0)[1]);
+        }
+    }
+
+    @Test
+    void whenOneSideKeptNoLinkOrTwoSessionsCrossTheyFallBackToNewConnections() throws Exception {
+        try (Nodes nodes = Nodes.start(3, MpcListener.DEFAULT_MAX_IDLE_LINKS)) {
+            nodes.session("one", true);
+            // Node 2 forgets its links (as after a restart or its idle timeout): the others' kept links
+            // find the other end gone and they connect anew.
+            for (int q = 0; q < 2; q++) {
+                TlsLink l = nodes.listeners().get(2).takeIdle(nodes.parties().get(q).fingerprint());
+                assertThat(l).isNotNull();
+                l.close();
+            }
+            nodes.session("two", true);
+            // Two sessions at once between the same nodes: at most one of them gets each kept link.
+            List<CompletableFuture<List<TlsLink[]>>> both = List.of(
+                    CompletableFuture.supplyAsync(() -> uncheck(() -> nodes.session("three", true))),
+                    CompletableFuture.supplyAsync(() -> uncheck(() -> nodes.session("four", true))));
+            for (CompletableFuture<List<TlsLink[]>> f : both) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).hasSize(3);
+            }
+            nodes.session("five", true);
+        }
+    }
+
+    @Test
+    void idleLinksAreBoundedAndClosedWithTheListener() throws Exception {
+        long threadsBefore = mpcThreads();
+        try (Nodes nodes = Nodes.start(4, 1)) {
+            nodes.session("one", true);
+            assertThat(nodes.listeners()).allSatisfy(l -> assertThat(l.idleLinks()).isEqualTo(1));
+        }
+        try (Nodes none = Nodes.start(3, 0)) {
+            none.session("one", true);
+            assertThat(none.listeners()).allSatisfy(l -> assertThat(l.idleLinks()).isZero());
+            none.session("two", true);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (mpcThreads() > threadsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(mpcThreads()).isLessThanOrEqualTo(threadsBefore);
+    }
+
+    private interface Io<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T uncheck(Io<T> io) {
+        try {
+            return io.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void noThreadOrSocketOutlivesTheNetworks() throws Exception {
         // warm up the JDK's own lazily started threads

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
+import io.angler.mpc.crypto.Ghash;
 import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
@@ -144,7 +145,8 @@ class PairwiseCotTest {
         byte[] r = new byte[16];
         for (int p = 0; p < 2; p++) {
             long[] u = new long[2 * m];
-            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p]);
+            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p], cheat.aes(),
+                    new byte[ColumnPrg.SCRATCH_BYTES]);
             net.channel(p).writeInt(count);
             net.channel(p).writeLongs(u);
             net.channel(p).write(io.angler.mpc.crypto.Commitment.commit(2, r, coin));
@@ -225,46 +227,56 @@ class PairwiseCotTest {
 
     /**
      * Party 1 authenticates its bits to party 0 with one column of the matrix using a different
-     * bit than the others (flipping a column where party 0's Δ is 1): party 0 must abort.
+     * bit than the others (flipping a column where party 0's Δ is 1): party 0 must abort. The same
+     * steps without the flip pass (so the abort is the flip's doing).
      */
     @Test
     void aReceiverWithInconsistentChoiceBitsIsCaught() throws Exception {
-        List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(60));
-        long[] delta0 = {0x0123456789abcdefL | 1, 0x0fedcba987654321L};
-        int count = 500;
-        CompletableFuture<PairwiseCot.Extension> honest = CompletableFuture.supplyAsync(() -> {
+        for (boolean flip : new boolean[] {false, true}) {
+            List<Network> nets = InMemoryNetwork.create(2, Duration.ofSeconds(60));
+            long[] delta0 = {0x0123456789abcdefL | 1, 0x0fedcba987654321L};
+            int count = 3000; // large enough for the check to go through the JCA's GHASH when it is fast
+            CompletableFuture<PairwiseCot.Extension> honest = CompletableFuture.supplyAsync(() -> {
+                Prg prg = Prg.secure();
+                PairwiseCot cot = PairwiseCot.setup(nets.get(0), delta0[0], delta0[1], prg);
+                return cot.extend(count, prg.nextBits(count));
+            });
+            Network net = nets.get(1);
             Prg prg = Prg.secure();
-            PairwiseCot cot = PairwiseCot.setup(nets.get(0), delta0[0], delta0[1], prg);
-            return cot.extend(count, prg.nextBits(count));
-        });
-        Network net = nets.get(1);
-        Prg prg = Prg.secure();
-        PairwiseCot cheat = PairwiseCot.setup(net, prg.nextLong(), prg.nextLong(), prg);
-        // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17:
-        // in tile layout word 0 holds rows 0..63 of column 0
-        int m = ((count + 127) & ~127) + PairwiseCot.PAD;
-        long[] bits = new long[m / 64];
-        long[] macs = new long[2 * count];
-        long[] tail = new long[2 * (m - count)];
-        long[] u = new long[2 * m];
-        cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail);
-        u[17 / 64] ^= 1L << 17;
-        Channel ch = net.channel(0);
-        ch.writeInt(count);
-        ch.writeLongs(u);
-        ch.flush();
-        // it plays the rest honestly
-        long[] peerU = new long[2 * m];
-        assertThat(ch.readInt()).isEqualTo(count);
-        ch.readLongs(peerU);
-        ch.write(new byte[16]);
-        ch.flush();
-        PolyHash h = PolyHash.fromSeed(ch.readBytes(16));
-        ch.writeLongs(CotReceiver.checkValues(h, bits, m, macs, count, tail));
-        ch.flush();
-        assertThatThrownBy(() -> honest.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
-                .hasMessageContaining("cot-consistency").hasMessageContaining("party 1");
-        nets.forEach(Network::close);
+            PairwiseCot cheat = PairwiseCot.setup(net, prg.nextLong(), prg.nextLong(), prg);
+            // the cheater's own step 1, with column 0 (Δ_0 bit 0 = 1) using a flipped bit 17:
+            // in tile layout word 0 holds rows 0..63 of column 0
+            int m = ((count + 127) & ~127) + PairwiseCot.PAD;
+            long[] bits = new long[m / 64];
+            long[] macs = new long[2 * count];
+            long[] tail = new long[2 * (m - count)];
+            long[] u = new long[2 * m];
+            cheat.receiverFor(0).extend(bits, m, new long[2 * m], u, macs, count, tail, cheat.aes(),
+                    new byte[ColumnPrg.SCRATCH_BYTES]);
+            if (flip) {
+                u[17 / 64] ^= 1L << 17;
+            }
+            Channel ch = net.channel(0);
+            ch.writeInt(count);
+            ch.writeLongs(u);
+            ch.flush();
+            // it plays the rest honestly
+            long[] peerU = new long[2 * m];
+            assertThat(ch.readInt()).isEqualTo(count);
+            ch.readLongs(peerU);
+            ch.write(new byte[16]);
+            ch.flush();
+            Ghash h = Ghash.fromSeed(ch.readBytes(16));
+            ch.writeLongs(CotReceiver.checkValues(h, bits, m, macs, count, tail));
+            ch.flush();
+            if (flip) {
+                assertThatThrownBy(() -> honest.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
+                        .hasMessageContaining("cot-consistency").hasMessageContaining("party 1");
+            } else {
+                assertThat(honest.get(60, TimeUnit.SECONDS).keys()[1]).hasSize(2 * count);
+            }
+            nets.forEach(Network::close);
+        }
     }
 
     /** Party 0 is the base-OT sender of the pair (0, 1); it sends a point that is not on the curve. */
@@ -277,6 +289,7 @@ class PairwiseCotTest {
         byte[] notAPoint = new byte[Edwards25519.POINT_BYTES];
         notAPoint[0] = 5;
         notAPoint[32] = 9;
+        nets.get(0).channel(1).write(StateOffer.of(false, null).encode());
         nets.get(0).channel(1).write(notAPoint);
         nets.get(0).channel(1).flush();
         assertThatThrownBy(() -> honest.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)

@@ -3,6 +3,7 @@ package io.angler.mpc.wrk;
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 
 /**
  * TEST DOUBLE: a trusted dealer that hands every party correlated-OT outputs directly, with no
@@ -39,7 +40,7 @@ final class DealerCot {
     CorrelatedOt party(int self) {
         return new CorrelatedOt() {
             @Override
-            public void setup(Network net, long deltaLo, long deltaHi, Prg ignored) {
+            public void setup(Network net, long deltaLo, long deltaHi, Prg ignored, CotCache.Lease lease) {
                 synchronized (DealerCot.this) {
                     deltaTowards[self] = new long[] {deltaLo, deltaHi};
                 }

@@ -48,6 +48,41 @@ class DeviationTest {
         assertAllHonestAbort(Parties.realOt(), deviator, new Deviation(kind, target), check);
     }
 
+    /**
+     * Party 2 cheats in the OT phases towards party 1 only (bad base-OT points or an inconsistent
+     * extension matrix, whichever it sends party 1 first): party 1 catches it with direct evidence,
+     * and its abort notice, sent in the OT phase too, reaches every other party, naming the cheat, so
+     * nobody blames the honest party 1 for leaving.
+     */
+    @Test
+    void aCheatInTheOtPhasesIsReportedToEveryoneByTheHonestPartyThatCaughtIt() {
+        for (int victim : new int[] {1, 3}) { // party 2 is the base-OT receiver towards 1, the sender towards 3
+            java.util.List<io.angler.mpc.net.Network> nets = new java.util.ArrayList<>(
+                    io.angler.mpc.net.InMemoryNetwork.create(N, java.time.Duration.ofSeconds(60)));
+            nets.set(2, new CorruptingNetwork(nets.get(2), victim));
+            boolean[][] in = RandomCircuits.randomInputs(CIRCUIT, new Random(9));
+            Parties.Outcome o = Parties.run(nets, CIRCUIT, OutputPlan.everyone(CIRCUIT, N), in, Parties.realOt(), -1,
+                    Deviation.NONE);
+            MpcAbortException caught = (MpcAbortException) o.failures()[victim];
+            assertThat(caught.evidence()).as("%s", caught).isEqualTo(MpcAbortException.Evidence.CHECK);
+            assertThat(caught.peer()).isEqualTo(2);
+            assertThat(caught.check()).isIn("base-ot-point", "cot-consistency");
+            MpcAbortException.Report report = new MpcAbortException.Report(victim, MpcAbortException.Evidence.CHECK,
+                    caught.check(), 2);
+            for (int p = 0; p < N; p++) {
+                if (p == victim || p == 2) {
+                    continue;
+                }
+                MpcAbortException e = (MpcAbortException) o.failures()[p];
+                assertThat(o.results()[p]).isNull();
+                assertThat(e.peer()).as("party %d has no evidence of its own: %s", p, e).isEqualTo(-1);
+                assertThat(e.evidence()).isEqualTo(MpcAbortException.Evidence.REPORT);
+                assertThat(e.check()).isEqualTo(caught.check());
+                assertThat(e.reports()).as("party %d collected the victim's report", p).contains(report);
+            }
+        }
+    }
+
     @Test
     void twoGlobalKeysInTheOtAreCaught() {
         DealerCot dealer = new DealerCot(N).skewDelta(2, 0);

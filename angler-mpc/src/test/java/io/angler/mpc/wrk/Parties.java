@@ -4,6 +4,7 @@ import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.net.InMemoryNetwork;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.CotCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,12 @@ final class Parties {
 
     static Outcome run(List<Network> nets, Circuit c, OutputPlan plan, boolean[][] inputs,
                        IntFunction<CorrelatedOt> cot, int deviator, Deviation deviation) {
+        return run(nets, c, plan, inputs, cot, deviator, deviation, new CotCache[nets.size()]);
+    }
+
+    /** As above, party p keeping its OT state in {@code caches[p]} (null: none). */
+    static Outcome run(List<Network> nets, Circuit c, OutputPlan plan, boolean[][] inputs,
+                       IntFunction<CorrelatedOt> cot, int deviator, Deviation deviation, CotCache[] caches) {
         int n = nets.size();
         WrkResult[] results = new WrkResult[n];
         Throwable[] failures = new Throwable[n];
@@ -50,7 +57,7 @@ final class Parties {
                     try (Network net = nets.get(self)) {
                         boolean[] in = self < inputs.length ? inputs[self] : new boolean[0];
                         results[self] = WrkEngine.run(net, c, plan, in, WrkOptions.DEFAULT, cot.apply(self),
-                                self == deviator ? deviation : Deviation.NONE);
+                                self == deviator ? deviation : Deviation.NONE, caches[self]);
                     } catch (Throwable t) {
                         failures[self] = t;
                     }

@@ -165,14 +165,15 @@ public final class ProviderConfigLoader {
         SessionSettings sessions = SessionSettings.DEFAULT;
         ConfigNode s = n.child("sessions");
         if (!s.isMissing()) {
-            s.object(Set.of("maxConcurrent", "maxDeadline", "claimWindow"));
+            s.object(Set.of("maxConcurrent", "maxDeadline", "claimWindow", "reuseOt"));
             int max = s.child("maxConcurrent").isMissing() ? sessions.maxConcurrent()
                     : (int) s.child("maxConcurrent").integer(1, 1024);
             Duration deadline = s.child("maxDeadline").isMissing() ? sessions.maxDeadline()
                     : s.child("maxDeadline").parse(Durations::parse, MAX_TEXT);
             Duration claim = s.child("claimWindow").isMissing() ? sessions.claimWindow()
                     : s.child("claimWindow").parse(Durations::parse, MAX_TEXT);
-            sessions = s.build(() -> new SessionSettings(max, deadline, claim));
+            boolean reuseOt = s.child("reuseOt").isMissing() ? sessions.reuseOt() : s.child("reuseOt").bool();
+            sessions = s.build(() -> new SessionSettings(max, deadline, claim, reuseOt));
         }
         DhtSettings finalDht = dhtSettings;
         RateLimitSettings finalLimits = limits;

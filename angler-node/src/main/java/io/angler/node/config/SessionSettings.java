@@ -10,9 +10,12 @@ import java.time.Duration;
  * @param maxDeadline furthest session deadline accepted in a setup
  * @param claimWindow how long a won allocation waits for the requester's claim before its units
  *     return to the offer
+ * @param reuseOt whether the node keeps its pairwise OT state (in memory) between sessions with the
+ *     same peers, skipping their base OTs (docs/mpc.md, "Reusing OT state across sessions")
  */
-public record SessionSettings(int maxConcurrent, Duration maxDeadline, Duration claimWindow) {
-    public static final SessionSettings DEFAULT = new SessionSettings(16, Duration.ofMinutes(5), Duration.ofMinutes(2));
+public record SessionSettings(int maxConcurrent, Duration maxDeadline, Duration claimWindow, boolean reuseOt) {
+    public static final SessionSettings DEFAULT = new SessionSettings(16, Duration.ofMinutes(5), Duration.ofMinutes(2),
+            true);
 
     public SessionSettings {
         if (maxConcurrent < 1 || maxConcurrent > 1024) {

@@ -9,6 +9,7 @@ import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.Network;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsNetwork;
+import io.angler.mpc.ot.CotCache;
 import io.angler.mpc.placement.Placement;
 import io.angler.mpc.placement.PlacementSpec;
 import io.angler.mpc.placement.PlacementStats;
@@ -55,6 +56,8 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
 
     private final MpcListener listener;
     private final WrkOptions options;
+    /** This node's OT state kept between sessions (null when {@link WrkOptions#reuseOt()} is off). */
+    private final CotCache cotCache;
     private final Set<TlsNetwork> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "angler-mpc-deadlines");
@@ -75,10 +78,16 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         this.listener = listener;
         this.options = options;
         this.tap = tap;
+        this.cotCache = options.reuseOt() ? new CotCache() : null;
     }
 
     public MpcPlacementRunner(MpcListener listener) {
         this(listener, WrkOptions.DEFAULT);
+    }
+
+    /** What the OT cache did so far (null when OT reuse is off). */
+    public CotCache.Stats otCacheStats() {
+        return cotCache == null ? null : cotCache.stats();
     }
 
     /** Tells {@code sink} each finished session's figures (time, bytes, rounds per phase). */
@@ -91,7 +100,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         PlacementSpec spec = spec(setup);
         Placement.checkProvider(spec, partyIndex, input.bid()); // before any connection
         Placement.ProviderOutcome o = session(setup, partyIndex,
-                net -> Placement.runProvider(net, spec, partyIndex, input.bid(), options));
+                net -> Placement.runProvider(net, spec, partyIndex, input.bid(), options, cotCache));
         statistics.accept(o.stats());
         return o.view();
     }
@@ -100,7 +109,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
     public List<Allocation> run(Message.SessionSetup setup, PlacementRequest request) {
         PlacementSpec spec = spec(setup);
         Placement.checkRequester(spec, request); // before any connection
-        Placement.RequesterOutcome o = session(setup, 0, net -> Placement.runRequester(net, spec, request, options));
+        Placement.RequesterOutcome o = session(setup, 0, net -> Placement.runRequester(net, spec, request, options, cotCache));
         statistics.accept(o.stats());
         return o.allocations();
     }
@@ -119,7 +128,11 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         if (left <= 0) {
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
-        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(READ, left));
+        // The requester waits longer for a message than the providers: a provider stuck on a silent
+        // peer then times out first and its notice tells the requester whom it waited for, instead of
+        // the requester blaming that provider for the silence.
+        Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
+        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(read, left));
         TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, endpoints(setup), timeouts);
         open.add(net);
         ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
@@ -128,7 +141,10 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
             if (closed) {
                 throw new MpcAbortException("interrupted", -1, "this node is stopping");
             }
-            return placement.apply(tap.apply(net));
+            T result = placement.apply(tap.apply(net));
+            cut.cancel(false);
+            net.release(); // the connections stay open for this node's next session with the same peers
+            return result;
         } finally {
             cut.cancel(false);
             open.remove(net);

@@ -187,12 +187,12 @@ public final class Requester implements AutoCloseable {
                 failures.add("session " + attempts.attempts() + ": " + o.failure);
                 progress.step("session " + attempts.attempts() + " failed: " + o.failure);
                 try {
-                    plan = attempts.afterFailure(o.failed);
+                    plan = attempts.afterFailure(o.failed, o.suspected);
                 } catch (SelectionException e) {
                     throw new RequestException(e.getMessage() + "; " + String.join("; ", failures), e);
                 }
                 progress.step("retrying with " + plan.providers().size() + " provider(s)"
-                        + (o.failed.isEmpty() ? "" : ", without " + shortList(o.failed)));
+                        + (attempts.excluded().isEmpty() ? "" : ", without " + shortList(attempts.excluded())));
             }
         } finally {
             links.values().forEach(ProviderLink::close);
@@ -318,12 +318,7 @@ public final class Requester implements AutoCloseable {
             } catch (MpcAbortException e) {
                 add("mpc", t);
                 endEverywhere(chosen);
-                int peer = e.peer();
-                if (peer >= 1 && peer <= chosen.size()) {
-                    return Outcome.failed(Set.of(chosen.get(peer - 1).fingerprint()), "the placement aborted ("
-                            + e.getMessage() + "), attributed to provider " + peer + " at " + chosen.get(peer - 1).endpoint());
-                }
-                return Outcome.failed(Set.of(), "the placement aborted (" + e.getMessage() + ")");
+                return blame(e);
             } catch (Exception e) {
                 add("mpc", t);
                 endEverywhere(chosen);
@@ -391,6 +386,62 @@ public final class Requester implements AutoCloseable {
             held.put(leases);
             add("kubeconfig", t);
             return Outcome.done(allocations, declined, leases);
+        }
+
+        /**
+         * What the abort says about the providers (docs/protocol.md, "Failures and retries"): the
+         * requester's own evidence is certain; each provider's abort notice blaming another provider
+         * makes a suspected pair; a notice blaming the requester itself on a check is a lie, so
+         * certain evidence against its sender.
+         */
+        private Outcome blame(MpcAbortException e) {
+            Set<String> certain = new LinkedHashSet<>();
+            List<Set<String>> pairs = new ArrayList<>();
+            List<String> said = new ArrayList<>();
+            int peer = e.peer();
+            if (peer >= 1 && peer <= chosen.size()) {
+                certain.add(chosen.get(peer - 1).fingerprint());
+                said.add((e.evidence() == MpcAbortException.Evidence.DEPARTURE ? "provider " + peer + " left"
+                        : "provider " + peer + " failed the check") + " (seen here)");
+            }
+            for (int left : e.departed()) {
+                if (left >= 1 && left <= chosen.size() && certain.add(chosen.get(left - 1).fingerprint())) {
+                    said.add("provider " + left + " left without an abort notice");
+                }
+            }
+            List<MpcAbortException.Report> reports = new ArrayList<>(e.reports());
+            if (e.report() != null && !reports.contains(e.report())) {
+                reports.add(e.report());
+            }
+            for (MpcAbortException.Report r : reports) {
+                int from = r.reporter();
+                int blamed = r.blamed();
+                boolean accuses = r.evidence() == MpcAbortException.Evidence.CHECK
+                        || r.evidence() == MpcAbortException.Evidence.DEPARTURE;
+                if (!accuses || from < 1 || from > chosen.size() || blamed < 0 || blamed > chosen.size()) {
+                    continue;
+                }
+                if (blamed == 0) {
+                    if (r.evidence() == MpcAbortException.Evidence.CHECK) {
+                        certain.add(chosen.get(from - 1).fingerprint()); // this requester followed the protocol
+                        said.add("provider " + from + " falsely blamed the requester");
+                    }
+                    continue;
+                }
+                Set<String> pair = Set.of(chosen.get(from - 1).fingerprint(), chosen.get(blamed - 1).fingerprint());
+                if (!pairs.contains(pair)) {
+                    pairs.add(pair);
+                    said.add("provider " + from + " blamed provider " + blamed + " (" + r.check() + ")");
+                }
+            }
+            String why = "the placement aborted (" + e.getMessage() + ")";
+            if (!said.isEmpty()) {
+                why += "; " + String.join(", ", said);
+            }
+            if (peer >= 1 && peer <= chosen.size()) {
+                why += "; attributed to provider " + peer + " at " + chosen.get(peer - 1).endpoint();
+            }
+            return Outcome.failed(certain, pairs, why);
         }
 
         private List<Message.SessionSetup> setups() {
@@ -500,13 +551,17 @@ public final class Requester implements AutoCloseable {
 
     /** How one session ended: a result (maybe empty), or a failure and whom it is attributed to. */
     private record Outcome(List<Allocation> allocations, List<Allocation> declined, List<HeldLease> leases,
-                           Set<String> failed, String failure) {
+                           Set<String> failed, List<Set<String>> suspected, String failure) {
         static Outcome done(List<Allocation> allocations, List<Allocation> declined, List<HeldLease> leases) {
-            return new Outcome(allocations, declined, leases, Set.of(), null);
+            return new Outcome(allocations, declined, leases, Set.of(), List.of(), null);
         }
 
         static Outcome failed(Set<String> failed, String why) {
-            return new Outcome(List.of(), List.of(), List.of(), failed, why);
+            return failed(failed, List.of(), why);
+        }
+
+        static Outcome failed(Set<String> failed, List<Set<String>> suspected, String why) {
+            return new Outcome(List.of(), List.of(), List.of(), failed, suspected, why);
         }
     }
 

@@ -8,9 +8,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A requester's bounded retries (SPEC 2, "Aborts"): after a session fails, the parties seen to
- * fail are excluded for good and a new set is chosen from the remaining candidates, backups
- * included, until a session succeeds or the attempts run out.
+ * A requester's bounded retries (SPEC 2, "Aborts"): after a session fails, a new set is chosen from
+ * the remaining candidates, backups included, until a session succeeds or the attempts run out.
+ * Who is excluded follows what the requester knows (docs/protocol.md, "Failures and retries"):
+ * <ol>
+ *   <li><b>Certain</b>: a provider whose message failed a check at the requester, or that left
+ *       without an abort notice, is excluded at once (an honest provider does neither).</li>
+ *   <li><b>Suspected</b>: a provider's abort notice blaming another provider is a claim the
+ *       requester cannot check: either the blamed one cheated or the reporter lies, so the pair
+ *       holds at least one cheater. Nobody is excluded for one such pair; a provider that is in a
+ *       suspected pair of two different failed sessions is excluded (a cheater that keeps cheating,
+ *       or lying, is in every pair; an honest provider only in those the cheaters choose).</li>
+ *   <li>If a failure excluded nobody and the next attempt is the last, every provider in any
+ *       suspected pair so far is excluded, so the last attempt runs without anyone ever named.</li>
+ * </ol>
  */
 public final class SessionAttempts {
     private final List<Probed> candidates;
@@ -18,6 +29,8 @@ public final class SessionAttempts {
     private final Selection selection;
     private final int maxAttempts;
     private final Set<String> excluded = new LinkedHashSet<>();
+    /** Members of the suspected pairs of earlier failed attempts. */
+    private final Set<String> suspected = new LinkedHashSet<>();
     private int attempts;
 
     public SessionAttempts(List<Probed> candidates, SelectionLimits limits, Selection selection, int maxAttempts) {
@@ -38,17 +51,35 @@ public final class SessionAttempts {
         return next();
     }
 
+    /** As {@link #afterFailure(Collection, Collection)} with no suspected pairs. */
+    public Selection.Plan afterFailure(Collection<String> failedFingerprints) {
+        return afterFailure(failedFingerprints, List.of());
+    }
+
     /**
-     * The plan for the next attempt after a failure in which the parties with these fingerprints
-     * were seen to fail (possibly none, when the failure could not be attributed).
+     * The plan for the next attempt after a failure in which the parties with the fingerprints in
+     * {@code certain} were seen to fail, and each of {@code suspectedPairs} was named by an abort
+     * notice (a reporter and whom it blamed), by the rule of the class comment.
      *
      * @throws SelectionException when the attempts are used up or too few candidates remain
      */
-    public Selection.Plan afterFailure(Collection<String> failedFingerprints) {
+    public Selection.Plan afterFailure(Collection<String> certain, Collection<Set<String>> suspectedPairs) {
         if (attempts == 0) {
             throw new IllegalStateException("afterFailure() before first()");
         }
-        excluded.addAll(failedFingerprints);
+        int before = excluded.size();
+        excluded.addAll(certain);
+        Set<String> now = new LinkedHashSet<>();
+        suspectedPairs.forEach(now::addAll);
+        for (String f : now) {
+            if (suspected.contains(f)) {
+                excluded.add(f);
+            }
+        }
+        suspected.addAll(now);
+        if (excluded.size() == before && attempts == maxAttempts - 1) {
+            excluded.addAll(suspected);
+        }
         if (attempts >= maxAttempts) {
             throw new SelectionException("gave up after " + attempts + " attempt(s); excluded "
                     + excluded.size() + " provider(s) that failed");

@@ -36,6 +36,14 @@ class ProviderConfigLoaderTest {
     }
 
     @Test
+    void otReuseCanBeTurnedOffAndMustBeABoolean() {
+        String off = MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  sessions:\n    reuseOt: false\n");
+        assertThat(parse(off).node().sessions().reuseOt()).isFalse();
+        String bad = MINIMAL.replace("  dataDir: data\n", "  dataDir: data\n  sessions:\n    reuseOt: sometimes\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(bad)).hasMessageContaining("reuseOt");
+    }
+
+    @Test
     void theDocumentedExampleLoads() {
         Path example = Path.of("..", "deploy", "examples", "provider.yaml");
         ProviderConfig c = ProviderConfigLoader.load(example);
@@ -53,6 +61,7 @@ class ProviderConfigLoaderTest {
         assertThat(c.node().dht().expiry()).isEqualTo(DhtSettings.DEFAULT_EXPIRY);
         assertThat(c.node().rateLimits().perIdentity()).isEqualTo(new RateLimitSettings.Bucket(10, 30));
         assertThat(c.node().sessions().claimWindow()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.node().sessions().reuseOt()).as("on by default").isTrue();
         assertThat(c.provisioner().egress()).isEqualTo(EgressPolicy.INTERNET);
         assertThat(c.offers().get(0).poolKeys()).hasSize(3);
         assertThat(c.offerFor(c.offers().get(1).poolKeys().get(0))).contains(gpu);

@@ -174,8 +174,8 @@ class MpcFlowTest {
                 .withAttempts(4), pool.candidates(), line -> { });
 
         assertThat(r.attempts()).as("%s", r.failures()).isBetween(2, 4);
-        assertThat(r.failures()).as("the engine names the check that caught the cheat")
-                .anyMatch(f -> f.contains("attributed to provider") && !f.contains("disconnect"));
+        assertThat(r.failures()).as("the engine names the check that caught the cheat, not a disconnect")
+                .allMatch(f -> (f.contains("blamed provider") || f.contains("seen here")) && !f.contains("disconnect"));
         assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
         assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.units()).isEqualTo(3));
         // Every session the cheat was in aborted at every party: nobody accepted a result from it.
@@ -188,6 +188,86 @@ class MpcFlowTest {
             }
         }
         assertThat(cheat.ledger().balance("small")).isEqualTo(new Ledger.Balance(10, 0, 0, 10));
+    }
+
+    /**
+     * The cheapest provider corrupts its OT-extension matrix towards one honest provider only, every
+     * session: the honest one catches it (cot-consistency) and its abort notice reaches everyone,
+     * naming the cheat. The requester cannot check that claim: it suspects the pair, excludes nobody
+     * the first time, and excludes both once the same pair fails again; the last session runs without
+     * the cheat.
+     */
+    @Test
+    void aCheatInTheOtExtensionTowardsAnotherProviderIsExcludedWithinTheAttempts() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        ProviderNode victim = observed("victim", pool.start("victim", 10, "30"));
+        ProviderNode cheat = pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, 0, () -> { }).towards(victim.fingerprint())));
+        pool.start("h2", 10, "35");
+        pool.start("h3", 10, "40");
+        Requester requester = pool.requester("req");
+        List<String> progress = new ArrayList<>();
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), progress::add);
+
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(3);
+        assertThat(r.failures()).allMatch(f -> f.contains("blamed provider") && f.contains("cot-consistency"), "names the check");
+        assertThat(progress).as("the first claim excludes nobody")
+                .contains("retrying with 4 provider(s)");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint)
+                .doesNotContain(cheat.fingerprint(), victim.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> {
+            assertThat(l.providerFingerprint()).isEqualTo(pool.provider("h2").fingerprint());
+            assertThat(l.price()).isEqualTo(35);
+        });
+    }
+
+    /**
+     * A garbler corrupts its garbled tables: the requester, the evaluator, sees a row of the first AND
+     * gate fail under the labels that garbler itself sent: direct evidence, excluded at once.
+     */
+    @Test
+    void aGarblerThatCorruptsItsTablesIsExcludedAtOnce() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        int ands = io.angler.mpc.placement.PlacementCircuit.build(PlacementMode.FIRST_PRICE, 3,
+                io.angler.core.placement.PlacementWidths.DEFAULT).circuit().andGates();
+        ProviderNode cheat = pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, -1, () -> { }).garbledTables(ands * 4 * 4 * 2)));
+        pool.start("h1", 10, "30");
+        pool.start("h2", 10, "35");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), line -> { });
+
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(2);
+        assertThat(r.failures()).singleElement().asString().contains("garbled-row").contains("seen here");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(30));
+    }
+
+    /**
+     * A provider that lies, sending abort notices that blame a different honest provider in every
+     * session: a single claim excludes nobody, the liar is in both suspected pairs and is excluded,
+     * and the honest providers it named stay (and the one it named first wins the last session).
+     */
+    @Test
+    void aLiarIsExcludedAndTheHonestProvidersItNamedAreNot() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        java.util.Set<String> blamed = ConcurrentHashMap.newKeySet();
+        ProviderNode liar = pool.start("liar", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, -1, () -> { }).lying(blamed)));
+        pool.start("h1", 10, "30");
+        pool.start("h2", 10, "35");
+        pool.start("h3", 10, "40");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), line -> { });
+
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(3);
+        assertThat(blamed).as("two honest providers were named, one per session").hasSize(2);
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint)
+                .doesNotContain(liar.fingerprint()).containsAll(blamed);
+        assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(30));
     }
 
     static void awaitQuiet(ProviderNode p) throws InterruptedException {

@@ -7,20 +7,70 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * TEST DOUBLE. One party's view of a real session network with its outgoing traffic tampered
- * with: {@code onFlush} is told every flush (the party's rounds), and from flush number
- * {@code corruptFrom} on, the first long of every {@code writeLongs} has its lowest bit flipped,
- * so the party sends wrong values while otherwise following the protocol.
+ * with, so that the party deviates while otherwise following the protocol. {@code onFlush} is told
+ * every flush (the party's rounds). Ways to deviate:
+ * <ul>
+ *   <li>from flush number {@code corruptFrom} on, the first long of every {@code writeLongs} has its
+ *       lowest bit flipped (towards every peer, or only towards the node {@link #towards} names);</li>
+ *   <li>{@link #garbledTables}: in a {@code writeLongs} of exactly that many longs to the evaluator
+ *       (its garbled tables), the evaluator's MAC block of every row of the first AND gate is
+ *       corrupted;</li>
+ *   <li>{@link #lying}: at its first flush the party sends every peer an abort notice falsely
+ *       blaming another provider (one it has not blamed before), and stops.</li>
+ * </ul>
  */
 final class TappedNetwork implements Network {
     private final Network net;
     private final int corruptFrom;
     private final Runnable onFlush;
     private final AtomicInteger flushes = new AtomicInteger();
+    private String towards;
+    private int tableLongs;
+    private java.util.Set<String> blamed;
 
     TappedNetwork(Network net, int corruptFrom, Runnable onFlush) {
         this.net = net;
         this.corruptFrom = corruptFrom;
         this.onFlush = onFlush;
+    }
+
+    /** Corrupts (from {@code corruptFrom} on) only what goes to the node with this certificate fingerprint. */
+    TappedNetwork towards(String fingerprint) {
+        this.towards = fingerprint;
+        return this;
+    }
+
+    /** Corrupts the garbled tables (a writeLongs of {@code longs} longs to party 0). */
+    TappedNetwork garbledTables(int longs) {
+        this.tableLongs = longs;
+        return this;
+    }
+
+    /** Lies at the first flush, blaming a provider not in {@code alreadyBlamed} (which it then joins). */
+    TappedNetwork lying(java.util.Set<String> alreadyBlamed) {
+        this.blamed = alreadyBlamed;
+        return this;
+    }
+
+    private boolean corrupts(int peer) {
+        return corruptFrom >= 0 && flushes.get() >= corruptFrom
+                && (towards == null || towards.equals(net.identity(peer)));
+    }
+
+    private void lie() {
+        int victim = -1;
+        for (int p = 1; p < net.parties() && victim < 0; p++) {
+            if (p != net.self() && !blamed.contains(net.identity(p))) {
+                victim = p;
+            }
+        }
+        blamed.add(net.identity(victim));
+        for (int p = 0; p < net.parties(); p++) {
+            if (p != net.self()) {
+                net.channel(p).sendNotice(io.angler.mpc.MpcAbortException.Evidence.CHECK, "cot-consistency", victim);
+            }
+        }
+        throw new io.angler.mpc.MpcAbortException("channel", -1, "this test party lied and left");
     }
 
     int flushes() {
@@ -35,6 +85,11 @@ final class TappedNetwork implements Network {
     @Override
     public int parties() {
         return net.parties();
+    }
+
+    @Override
+    public String identity(int party) {
+        return net.identity(party);
     }
 
     @Override
@@ -53,9 +108,15 @@ final class TappedNetwork implements Network {
 
             @Override
             public void writeLongs(long[] src, int off, int len) {
-                if (corruptFrom >= 0 && flushes.get() >= corruptFrom && len > 0) {
+                if (corrupts(peer) && len > 0) {
                     long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
                     copy[0] ^= 1;
+                    ch.writeLongs(copy, 0, len);
+                } else if (tableLongs > 0 && peer == 0 && len == tableLongs) {
+                    long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
+                    for (int row = 0; row < 4; row++) {
+                        copy[row * net.parties() * 2] ^= 1L << 9; // the evaluator's MAC block of gate 0
+                    }
                     ch.writeLongs(copy, 0, len);
                 } else {
                     ch.writeLongs(src, off, len);
@@ -64,6 +125,9 @@ final class TappedNetwork implements Network {
 
             @Override
             public void flush() {
+                if (blamed != null && flushes.get() == 0) {
+                    lie();
+                }
                 ch.flush();
                 flushes.incrementAndGet();
                 onFlush.run();
@@ -77,6 +141,21 @@ final class TappedNetwork implements Network {
             @Override
             public void readLongs(long[] dst, int off, int len) {
                 ch.readLongs(dst, off, len);
+            }
+
+            @Override
+            public void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed) {
+                ch.sendNotice(evidence, check, blamed);
+            }
+
+            @Override
+            public io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos) {
+                return ch.awaitNotice(deadlineNanos);
+            }
+
+            @Override
+            public boolean peerClosed() {
+                return ch.peerClosed();
             }
 
             @Override

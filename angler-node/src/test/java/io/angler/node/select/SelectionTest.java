@@ -113,6 +113,34 @@ class SelectionTest {
     }
 
     @Test
+    void aClaimExcludesNobodyAloneButARepeatedSuspectIsExcludedAndTheLastAttemptDropsSuspects() {
+        List<Probed> c = List.of(p(1, 1), p(2, 2), p(3, 3), p(4, 4), p(5, 5));
+        SelectionLimits three = new SelectionLimits(Duration.ofSeconds(10), 3, 1);
+        SessionAttempts attempts = new SessionAttempts(c, three, new Selection(SIMPLE), 3);
+        List<Probed> first = attempts.first().providers();
+        // p1's notice blames p2 (or p2's blames p1): one of them cheated, nobody knows which.
+        Selection.Plan second = attempts.afterFailure(Set.of(), List.of(Set.of(p(1, 1).fingerprint(), p(2, 2).fingerprint())));
+        assertThat(second.providers()).as("a single claim excludes nobody").isEqualTo(first);
+        // Next time p1 is in the pair again, with p3: p1 is excluded, p2 and p3 (suspected once) are not.
+        Selection.Plan third = attempts.afterFailure(Set.of(), List.of(Set.of(p(1, 1).fingerprint(), p(3, 3).fingerprint())));
+        assertThat(third.providers()).containsExactly(p(2, 2), p(3, 3), p(4, 4));
+        assertThat(attempts.excluded()).containsExactly(p(1, 1).fingerprint());
+
+        // With two attempts the second is the last: both of the first failure's suspects stay out of it.
+        SessionAttempts two = new SessionAttempts(c, three, new Selection(SIMPLE), 2);
+        two.first();
+        Selection.Plan last = two.afterFailure(Set.of(), List.of(Set.of(p(1, 1).fingerprint(), p(2, 2).fingerprint())));
+        assertThat(last.providers()).containsExactly(p(3, 3), p(4, 4), p(5, 5));
+
+        // Certain evidence excludes at once, and then the last attempt keeps the suspects.
+        SessionAttempts certain = new SessionAttempts(c, three, new Selection(SIMPLE), 2);
+        certain.first();
+        Selection.Plan after = certain.afterFailure(Set.of(p(3, 3).fingerprint()),
+                List.of(Set.of(p(1, 1).fingerprint(), p(2, 2).fingerprint())));
+        assertThat(after.providers()).containsExactly(p(1, 1), p(2, 2), p(4, 4));
+    }
+
+    @Test
     void fittingRecoversAKnownModel() {
         RuntimeModel truth = new RuntimeModel(40, 3, 14, 9, 0.5, "truth");
         Random rnd = new Random(5);
