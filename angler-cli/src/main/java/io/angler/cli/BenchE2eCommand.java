@@ -219,6 +219,8 @@ final class BenchE2eCommand implements Callable<Integer> {
         bytes.put("placement_on_wire", Math.round(s.placementWireBytes()));
         o.put("connections", Math.round(s.connections()));
         o.put("cpu_ms", round(s.cpuMs()));
+        o.put("relay_cpu_ms", round(s.relayCpuMs()));
+        o.put("engine_cpu_ms_busiest_party", round(s.engineCpuMs()));
         ArrayNode totals = o.putArray("totals_ms");
         s.totalsMs().forEach(t -> totals.add(round(t)));
     }
@@ -246,13 +248,15 @@ final class BenchE2eCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-26s %10.1f %8s%n", e.getKey(), e.getValue(), rounds == null ? "-" : rounds);
         }
         out.println();
-        out.printf("%-40s %12s %14s%n", "bytes", "private", "plaintext");
+        out.printf("%-40s %12s %14s%n", "traffic and CPU", "private", "plaintext");
         row(out, "requester sent, placement payload", p.requesterBytes(), c.requesterBytes());
         row(out, "a provider sent, placement payload", p.providerBytes(), c.providerBytes());
         row(out, "control, per provider, on the wire", p.controlBytes(), c.controlBytes());
         row(out, "placement, all parties, on the wire", p.placementWireBytes(), c.placementWireBytes());
         row(out, "TCP connections through the relays", p.connections(), c.connections());
-        row(out, "CPU ms of the whole process", p.cpuMs(), c.cpuMs());
+        row(out, "CPU ms, whole process (all parties)", p.cpuMs(), c.cpuMs());
+        row(out, "  of which the relays (emulation)", p.relayCpuMs(), c.relayCpuMs());
+        row(out, "CPU ms of the engine, busiest party", p.engineCpuMs(), c.engineCpuMs());
         out.println();
         out.printf(Locale.ROOT, "private/plaintext: %.2fx (ratio of the medians: %.1f ms / %.1f ms)%n", r.ratio(),
                 p.totalMs(), c.totalMs());

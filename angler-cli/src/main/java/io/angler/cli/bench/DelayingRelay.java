@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -46,6 +48,8 @@ public final class DelayingRelay implements AutoCloseable {
     private final AtomicLong toTarget = new AtomicLong();
     private final AtomicLong fromTarget = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
+    /** CPU time of the relay's threads that have ended; live ones are asked when needed. */
+    private final AtomicLong endedCpuNanos = new AtomicLong();
     private volatile InetSocketAddress target;
     private volatile boolean closed;
 
@@ -135,6 +139,21 @@ public final class DelayingRelay implements AutoCloseable {
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /**
+     * CPU time the relay's threads have used so far (0 where the JVM cannot measure it): the
+     * emulation's own cost, which the parties' processes would not pay over a real network.
+     */
+    public long cpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = endedCpuNanos.get();
+        if (mx.isThreadCpuTimeSupported()) {
+            for (Thread t : threads) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
     }
 
     private void acceptLoop() {
@@ -278,6 +297,10 @@ public final class DelayingRelay implements AutoCloseable {
             try {
                 r.run();
             } finally {
+                ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+                long cpu = mx.isThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
+                // Counted as ended before it leaves the live set, so a reader never misses it.
+                endedCpuNanos.addAndGet(Math.max(0, cpu));
                 threads.remove(Thread.currentThread());
             }
         }, name);

@@ -53,7 +53,8 @@ public final class E2eBenchmark implements AutoCloseable {
      */
     public record Summary(Map<String, Double> phasesMs, Map<String, Double> placementMs, Map<String, Long> rounds,
                           double requesterBytes, double providerBytes, double controlBytes, double placementWireBytes,
-                          double connections, double cpuMs, List<Double> totalsMs) {
+                          double connections, double cpuMs, double relayCpuMs, double engineCpuMs,
+                          List<Double> totalsMs) {
         public double totalMs() {
             return phasesMs.get("total");
         }
@@ -76,7 +77,7 @@ public final class E2eBenchmark implements AutoCloseable {
                 throw new IllegalStateException("the benchmark was stopped");
             }
         }
-        pool = WanPool.start(s.dir(), s.bids(), s.dhtNodes(), s.rtt(), progress);
+        pool = WanPool.create(s.dir(), s.bids(), s.rtt());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "angler-bench-run");
             t.setDaemon(true);
@@ -86,6 +87,7 @@ public final class E2eBenchmark implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the benchmark was stopped");
             }
+            pool.start(s.dhtNodes(), progress);
             List<WanPool.Run> privateRuns = new ArrayList<>();
             List<WanPool.Run> plaintextRuns = new ArrayList<>();
             int total = s.warmup() + s.runs();
@@ -151,7 +153,8 @@ public final class E2eBenchmark implements AutoCloseable {
         return new Summary(phases, placement, rounds, median(runs, WanPool.Run::requesterBytes),
                 median(runs, WanPool.Run::providerBytes), median(runs, WanPool.Run::controlBytes),
                 median(runs, WanPool.Run::placementWireBytes), median(runs, WanPool.Run::connections),
-                median(runs, WanPool.Run::cpuMs), runs.stream().map(r -> r.phasesMs().get("total")).toList());
+                median(runs, WanPool.Run::cpuMs), median(runs, WanPool.Run::relayCpuMs),
+                median(runs, WanPool.Run::engineCpuMs), runs.stream().map(r -> r.phasesMs().get("total")).toList());
     }
 
     static double median(List<WanPool.Run> runs, ToDoubleFunction<WanPool.Run> f) {

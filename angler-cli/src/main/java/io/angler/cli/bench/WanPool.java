@@ -98,20 +98,31 @@ public final class WanPool implements AutoCloseable {
     }
 
     /**
-     * Starts the pool.
+     * A pool that has not started yet: {@link #start} starts it, and {@link #close} (from any
+     * thread, at any time) stops whatever has started.
      *
      * @param dir where every node keeps its data, and where manifests and kubeconfigs go
      * @param bids provider i's secret capacity and price at index i - 1
-     * @param passiveNodes DHT nodes that only route
      * @param rtt the emulated round-trip time between any two parties
      */
-    public static WanPool start(Path dir, List<Bid> bids, int passiveNodes, Duration rtt, Progress progress) {
-        WanPool pool = new WanPool(dir, bids, rtt.dividedBy(2));
+    public static WanPool create(Path dir, List<Bid> bids, Duration rtt) {
+        if (bids.isEmpty()) {
+            throw new IllegalArgumentException("a pool needs at least one provider");
+        }
+        return new WanPool(dir, bids, rtt.dividedBy(2));
+    }
+
+    /**
+     * Starts the DHT, the requester and the providers behind their relays; on failure stops what
+     * had started.
+     *
+     * @param passiveNodes DHT nodes that only route
+     */
+    public void start(int passiveNodes, Progress progress) {
         try {
-            pool.startNodes(passiveNodes, progress);
-            return pool;
+            startNodes(passiveNodes, progress);
         } catch (RuntimeException | InterruptedException e) {
-            pool.close();
+            close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the pool started", e);
@@ -256,11 +267,14 @@ public final class WanPool implements AutoCloseable {
      * @param placementWireBytes bytes on the wire of every placement connection (TLS included), summed
      * @param connections TCP connections made through the relays
      * @param cpuMs CPU time of this whole process during the run (every party shares it)
+     * @param relayCpuMs the part of {@code cpuMs} the relays used: the emulation's cost, not the flow's
+     * @param engineCpuMs the MPC engine's CPU time at the busiest party (its protocol thread; 0 for
+     *     the plaintext flow): about what that party's own machine would spend
      * @param allocations what the requester got
      */
     public record Run(Flow flow, Map<String, Double> phasesMs, Map<String, Double> placementMs, Map<String, Long> rounds,
                       long requesterBytes, double providerBytes, double controlBytes, long placementWireBytes,
-                      int connections, double cpuMs, List<Allocation> allocations) {
+                      int connections, double cpuMs, double relayCpuMs, double engineCpuMs, List<Allocation> allocations) {
     }
 
     /**
@@ -278,12 +292,14 @@ public final class WanPool implements AutoCloseable {
         long[] before = relayBytes();
         int connectionsBefore = connections();
         long cpuBefore = processCpuNanos();
+        long relayCpuBefore = relayCpuNanos();
         RequestSpec spec = new RequestSpec(LocalPool.UNIT, request.units(), LocalPool.LOCATION, mode,
                 request.maxProviders(), null, RequestSpec.MAX_SESSION_TIMEOUT, k + 1,
                 new SearchLimits(6, 4, k, Duration.ofSeconds(10)), Duration.ofHours(1), false, dir.resolve("kubeconfigs"),
                 sessionTimeout, 1);
         RequestResult r = requester.request(spec, CandidateSource.dht(requesterDht), Progress.NONE);
         double cpuMs = (processCpuNanos() - cpuBefore) / 1e6;
+        double relayCpuMs = (relayCpuNanos() - relayCpuBefore) / 1e6;
         long[] after = relayBytes();
         int connections = connections() - connectionsBefore;
         try {
@@ -292,9 +308,9 @@ public final class WanPool implements AutoCloseable {
                         + r.candidatesFound() + " found on the DHT, " + r.candidatesProbed() + " answered the probe);"
                         + " a run must have them all to be comparable");
             }
-            List<Integer> order = check(mode, r);
+            check(mode, r);
             awaitStatistics(flow, k);
-            return measure(flow, r, order, before, after, connections, cpuMs);
+            return measure(flow, r, before, after, connections, cpuMs, relayCpuMs);
         } finally {
             release(r);
         }
@@ -303,10 +319,8 @@ public final class WanPool implements AutoCloseable {
     /**
      * Checks the result against the plaintext placement of the same inputs in session order, and
      * every provider's view against what the plaintext placement tells it.
-     *
-     * @return the pool index (1-based) of each session party, in session order
      */
-    private List<Integer> check(PlacementMode mode, RequestResult r) {
+    private void check(PlacementMode mode, RequestResult r) {
         List<Integer> order = new ArrayList<>();
         List<Bid> inSessionOrder = new ArrayList<>();
         for (RequestResult.SessionProvider sp : r.providers()) {
@@ -332,7 +346,6 @@ public final class WanPool implements AutoCloseable {
                         + "; this is a bug");
             }
         }
-        return order;
     }
 
     /** Providers report their figures when their side ends, which may be just after the requester's. */
@@ -347,8 +360,8 @@ public final class WanPool implements AutoCloseable {
         }
     }
 
-    private Run measure(Flow f, RequestResult r, List<Integer> order, long[] before, long[] after, int connections,
-                        double cpuMs) {
+    private Run measure(Flow f, RequestResult r, long[] before, long[] after, int connections, double cpuMs,
+                        double relayCpuMs) {
         int k = providers.size();
         Map<String, Double> t = r.timingsMs();
         double provision = 0;
@@ -369,6 +382,7 @@ public final class WanPool implements AutoCloseable {
         Map<String, Long> rounds = new LinkedHashMap<>();
         long requesterBytes;
         double providerBytes = 0;
+        double engineCpu = 0;
         if (f == Flow.PRIVATE) {
             WrkResult mine = wrkStats.get(0);
             placement.put("connect", Math.max(0, t.get("mpc") - mine.totalMillis()));
@@ -385,6 +399,7 @@ public final class WanPool implements AutoCloseable {
             for (int i = 1; i <= k; i++) {
                 providerBytes += wrkStats.get(i).bytesSent();
             }
+            engineCpu = wrkStats.values().stream().mapToDouble(WrkResult::cpuMillis).max().orElse(0);
         } else {
             placement.put("exchange", t.get("mpc"));
             requesterBytes = plaintextStats.get(0).bytesSent();
@@ -399,7 +414,7 @@ public final class WanPool implements AutoCloseable {
             wire += after[k + i] - before[k + i];
         }
         return new Run(f, phases, placement, rounds, requesterBytes, providerBytes / k, control / k, wire, connections,
-                cpuMs, r.allocations());
+                cpuMs, relayCpuMs, engineCpu, r.allocations());
     }
 
     /** Control relays' bytes (providers 1..K), then the providers' MPC relays', then the requester's. */
@@ -412,6 +427,14 @@ public final class WanPool implements AutoCloseable {
         }
         b[2 * k] = requesterRelay.bytesForwarded();
         return b;
+    }
+
+    private long relayCpuNanos() {
+        long n = requesterRelay.cpuNanos();
+        for (int i = 0; i < providers.size(); i++) {
+            n += controlRelays.get(i).cpuNanos() + mpcRelays.get(i).cpuNanos();
+        }
+        return n;
     }
 
     private int connections() {
