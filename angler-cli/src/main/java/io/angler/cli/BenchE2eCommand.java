@@ -208,9 +208,9 @@ final class BenchE2eCommand implements Callable<Integer> {
         ObjectNode phases = o.putObject("phases_ms");
         s.phasesMs().forEach((k, v) -> phases.put(k, round(v)));
         ObjectNode placement = o.putObject("placement_ms");
-        s.placementMs().forEach((k, v) -> placement.put(k.replace('-', '_'), round(v)));
+        s.placementMs().forEach((k, v) -> placement.put(key(k), round(v)));
         ObjectNode rounds = o.putObject("rounds_by_phase");
-        s.rounds().forEach((k, v) -> rounds.put(k.replace('-', '_'), v));
+        s.rounds().forEach((k, v) -> rounds.put(key(k), v));
         o.put("rounds", s.rounds().values().stream().mapToLong(Long::longValue).sum());
         ObjectNode bytes = o.putObject("bytes");
         bytes.put("requester_sent", Math.round(s.requesterBytes()));
@@ -242,11 +242,9 @@ final class BenchE2eCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-28s %12.1f %14.1f%n", name, p.phasesMs().get(k), c.phasesMs().get(k));
         }
         out.println();
-        out.println("placement under MPC at the requester (ms, and rounds: the most any party ran):");
-        for (Map.Entry<String, Double> e : p.placementMs().entrySet()) {
-            Long rounds = p.rounds().get(e.getKey());
-            out.printf(Locale.ROOT, "  %-26s %10.1f %8s%n", e.getKey(), e.getValue(), rounds == null ? "-" : rounds);
-        }
+        out.println("the placement at the requester (ms; rounds: the most any party ran):");
+        placement(out, "private", p);
+        placement(out, "plaintext", c);
         out.println();
         out.printf("%-40s %12s %14s%n", "traffic and CPU", "private", "plaintext");
         row(out, "requester sent, placement payload", p.requesterBytes(), c.requesterBytes());
@@ -262,6 +260,13 @@ final class BenchE2eCommand implements Callable<Integer> {
                 p.totalMs(), c.totalMs());
         out.printf(Locale.ROOT, "targets (SPEC 5, 8 providers at 10 ms RTT): private under %.0f ms, ratio at most %.1f;"
                 + " research prototype: 8 providers under 1 s, 2x the no-privacy flow%n", TARGET_MS, TARGET_RATIO);
+    }
+
+    private static void placement(PrintWriter out, String flow, E2eBenchmark.Summary s) {
+        for (Map.Entry<String, Double> e : s.placementMs().entrySet()) {
+            Long rounds = s.rounds().get(e.getKey());
+            out.printf(Locale.ROOT, "  %-10s %-20s %10.1f %8s%n", flow, e.getKey(), e.getValue(), rounds == null ? "-" : rounds);
+        }
     }
 
     private static void row(PrintWriter out, String name, double a, double b) {
@@ -296,6 +301,11 @@ final class BenchE2eCommand implements Callable<Integer> {
             // not Linux
         }
         return System.getProperty("os.arch");
+    }
+
+    /** A JSON key: base-ot becomes base_ot, connect+exchange connect_exchange. */
+    private static String key(String phase) {
+        return phase.replace('-', '_').replace('+', '_');
     }
 
     private static double round(double v) {

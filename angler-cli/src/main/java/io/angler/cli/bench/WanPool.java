@@ -259,8 +259,8 @@ public final class WanPool implements AutoCloseable {
      *     credentials
      * @param placementMs the placement's parts at the requester: for the private flow the mesh
      *     set-up ({@code connect}) and the engine's phases; for the plaintext flow the whole exchange
-     * @param rounds the engine's communication rounds per phase (the most any party ran); empty for
-     *     the plaintext flow, whose exchange is one message each way
+     * @param rounds the engine's communication rounds per phase (the most any party ran); for the
+     *     plaintext flow its one exchange (a provider's messages: the bid)
      * @param requesterBytes payload bytes the requester sent in the placement
      * @param providerBytes payload bytes a provider sent in the placement, mean over the providers
      * @param controlBytes bytes on the wire of one provider's control connections (TLS included), mean
@@ -401,7 +401,10 @@ public final class WanPool implements AutoCloseable {
             }
             engineCpu = wrkStats.values().stream().mapToDouble(WrkResult::cpuMillis).max().orElse(0);
         } else {
-            placement.put("exchange", t.get("mpc"));
+            placement.put("connect+exchange", t.get("mpc"));
+            // One message each way per provider: the bid, then the result.
+            rounds.put("connect+exchange", plaintextStats.values().stream().mapToLong(ChannelStats::messagesSent).min()
+                    .orElse(0));
             requesterBytes = plaintextStats.get(0).bytesSent();
             for (int i = 1; i <= k; i++) {
                 providerBytes += plaintextStats.get(i).bytesSent();
