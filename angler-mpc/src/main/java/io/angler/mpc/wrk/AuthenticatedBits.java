@@ -4,7 +4,6 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
 import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.Prg;
-import io.angler.mpc.net.Channel;
 import java.security.MessageDigest;
 
 /**
@@ -67,19 +66,14 @@ final class AuthenticatedBits {
         return a;
     }
 
-    /**
-     * The three rounds of both checks: commitments (both coins, the key sums); openings of the
-     * check coin and the sacrificed bits with their MACs; the combinations and the key sums.
-     */
-    void check() {
-        roundCommit();
-        roundOpenCoinAndBits();
-        roundCombinationsAndKeySums();
-    }
+    static final String PHASE = "authenticated-bits";
 
     // ---- round 1: commit to both coins and to the key sums ----
 
-    private void roundCommit() {
+    private byte[][] round;
+
+    /** Round 1: commitments to both coins and to the key sums. */
+    Session.Part commit() {
         d0 = new long[2 * rho];
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
@@ -104,36 +98,31 @@ final class AuthenticatedBits {
                     Commitment.BYTES);
         }
         byte[] coins = concat(checkCoin.commitment(), tripleCoin.commitment());
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                ch.write(coins);
-                ch.write(mine);
-            }
-        }
-        s.send();
         gkCommitments = new byte[s.parties][];
         gkCommitments[s.self] = mine;
-        byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(coins, mine);
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.receive(p);
-                byte[] c1 = ch.readBytes(Commitment.BYTES);
-                byte[] c2 = ch.readBytes(Commitment.BYTES);
-                checkCoin.setCommitment(p, c1);
-                tripleCoin.setCommitment(p, c2);
-                gkCommitments[p] = ch.readBytes(mine.length);
-                all[p] = concat(concat(c1, c2), gkCommitments[p]);
-            }
-        }
-        s.recordBroadcast("abit-commitments", all);
+        round = new byte[s.parties][];
+        round[s.self] = concat(coins, mine);
+        return new Session.Part(PHASE, (p, ch) -> {
+            ch.write(coins);
+            ch.write(mine);
+        }, (p, ch) -> {
+            byte[] c1 = ch.readBytes(Commitment.BYTES);
+            byte[] c2 = ch.readBytes(Commitment.BYTES);
+            checkCoin.setCommitment(p, c1);
+            tripleCoin.setCommitment(p, c2);
+            gkCommitments[p] = ch.readBytes(mine.length);
+            round[p] = concat(concat(c1, c2), gkCommitments[p]);
+        });
+    }
+
+    void afterCommit() {
+        s.recordBroadcast("abit-commitments", round);
     }
 
     // ---- round 2: open the check coin; the sacrificed bits and all their MACs ----
 
-    private void roundOpenCoinAndBits() {
+    /** Round 2: the check coin's opening, the sacrificed bits and every MAC of them. */
+    Session.Part openCoinAndBits() {
         byte[] opening = checkCoin.opening();
         gkBits = new long[s.parties];
         gkBits[s.self] = a.bits[lay.g0() >>> 6] & rhoMask;
@@ -143,25 +132,15 @@ final class AuthenticatedBits {
                 System.arraycopy(a.macs[k], 2 * lay.g0(), myGkMacs, 2 * rho * slot++, 2 * rho);
             }
         }
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                ch.write(opening);
-                ch.writeLongs(new long[] {gkBits[s.self]});
-                ch.writeLongs(myGkMacs);
-            }
-        }
-        s.send();
         gkMacs = new long[s.parties][];
         gkMacs[s.self] = myGkMacs;
-        byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(opening, Blocks.toBytes(withHeader(gkBits[s.self], myGkMacs)));
-        for (int p = 0; p < s.parties; p++) {
-            if (!s.isPeer(p)) {
-                continue;
-            }
-            Channel ch = s.receive(p);
+        round = new byte[s.parties][];
+        round[s.self] = concat(opening, Blocks.toBytes(withHeader(gkBits[s.self], myGkMacs)));
+        return new Session.Part(PHASE, (p, ch) -> {
+            ch.write(opening);
+            ch.writeLongs(new long[] {gkBits[s.self]});
+            ch.writeLongs(myGkMacs);
+        }, (p, ch) -> {
             byte[] o = checkCoin.readOpening(p, ch);
             long[] bits = new long[1];
             ch.readLongs(bits);
@@ -171,14 +150,18 @@ final class AuthenticatedBits {
             gkBits[p] = bits[0];
             gkMacs[p] = new long[myGkMacs.length];
             ch.readLongs(gkMacs[p]);
-            all[p] = concat(o, Blocks.toBytes(withHeader(gkBits[p], gkMacs[p])));
-        }
-        s.recordBroadcast("abit-coin-and-sacrificed-bits", all);
+            round[p] = concat(o, Blocks.toBytes(withHeader(gkBits[p], gkMacs[p])));
+        });
+    }
+
+    void afterOpenCoinAndBits() {
+        s.recordBroadcast("abit-coin-and-sacrificed-bits", round);
     }
 
     // ---- round 3: combinations with their MACs; open d_b and check every party's key sum ----
 
-    private void roundCombinationsAndKeySums() {
+    /** Round 3: the random combinations with their MACs, and the key sums; both checked on reading. */
+    Session.Part combinationsAndKeySums() {
         int covered = lay.c0();
         long[] coef = new long[covered];
         Prg.fromSeed(checkCoin.value()).nextLongs(coef, 0, covered);
@@ -186,7 +169,6 @@ final class AuthenticatedBits {
             coef[k] &= rhoMask;
         }
         long x = combineBits(a.bits, coef, covered) ^ (a.bits[lay.c0() >>> 6] & rhoMask);
-
         long allBits = 0;
         for (int p = 0; p < s.parties; p++) {
             allBits ^= gkBits[p];
@@ -200,38 +182,32 @@ final class AuthenticatedBits {
             System.arraycopy(b ? rand1[t] : rand0[t], 0, openRand, t * Commitment.RANDOMNESS_BYTES,
                     Commitment.RANDOMNESS_BYTES);
         }
-
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                long[] macs = combineBlocks(a.macs[p], coef, covered);
-                Blocks.xorInto(macs, 0, a.macs[p], 2 * lay.c0(), rho);
-                ch.writeLongs(new long[] {x});
-                ch.write(s.digest(macs, 0, 2 * rho));
-                ch.writeLongs(open);
-                ch.write(openRand);
-            }
-        }
-        s.send();
-        byte[][] all = new byte[s.parties][];
-        all[s.self] = concat(Blocks.toBytes(withHeader(x, open)), openRand);
-        for (int i = 0; i < s.parties; i++) {
-            if (!s.isPeer(i)) {
-                continue;
-            }
-            Channel ch = s.receive(i);
+        round = new byte[s.parties][];
+        round[s.self] = concat(Blocks.toBytes(withHeader(x, open)), openRand);
+        long all = allBits;
+        return new Session.Part(PHASE, (p, ch) -> {
+            long[] macs = combineBlocks(a.macs[p], coef, covered);
+            Blocks.xorInto(macs, 0, a.macs[p], 2 * lay.c0(), rho);
+            ch.writeLongs(new long[] {x});
+            ch.write(s.digest(macs, 0, 2 * rho));
+            ch.writeLongs(open);
+            ch.write(openRand);
+        }, (i, ch) -> {
             long[] xi = new long[1];
             ch.readLongs(xi);
             byte[] digest = ch.readBytes(32);
             long[] d = new long[2 * rho];
             ch.readLongs(d);
             byte[] r = ch.readBytes(openRand.length);
-            all[i] = concat(Blocks.toBytes(withHeader(xi[0], d)), r);
+            round[i] = concat(Blocks.toBytes(withHeader(xi[0], d)), r);
             checkCombinations(i, xi[0], digest, coef, covered);
-            checkKeySums(i, allBits ^ gkBits[i], d, r);
-        }
-        s.recordBroadcast("abit-combinations-and-key-sums", all);
+            checkKeySums(i, all ^ gkBits[i], d, r);
+        });
+    }
+
+    void afterCombinationsAndKeySums() {
+        s.recordBroadcast("abit-combinations-and-key-sums", round);
+        round = null;
     }
 
     private void checkCombinations(int p, long xp, byte[] digest, long[] coef, int covered) {

@@ -35,17 +35,6 @@ final class Outputs {
     }
 
     /** The output bits {@code party} receives, in order. */
-    /** The confirmation round: nothing but the tags; an abort notice in their place aborts this party too. */
-    private void confirm() {
-        s.beginRound();
-        s.send();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                s.receive(p);
-            }
-        }
-    }
-
     private int[] outputsOf(int party) {
         int count = 0;
         for (int o = 0; o < outputWires.length; o++) {
@@ -70,55 +59,24 @@ final class Outputs {
         return v;
     }
 
+    static final String PHASE = "output";
+
+    private int[] mine;
+    private Shares own;
+    private long[] lambda;
+    private long[] zHat;
+
     /**
-     * Runs the round.
+     * The output round.
      *
      * @param evaluator the evaluator (party 0 only), else null
      * @param garbler this party's garbler state (garblers only), else null
-     * @return per output bit: 1 or 0 if learned, -1 if not
      */
-    byte[] run(Evaluator evaluator, Garbler garbler) {
-        s.beginRound();
-        for (int j = 0; j < s.parties; j++) {
-            if (!s.isPeer(j)) {
-                continue;
-            }
-            int[] outs = outputsOf(j);
-            if (outs.length == 0) {
-                continue;
-            }
-            Channel ch = s.net.channel(j);
-            Shares v = outputMasks(outs);
-            long[] bits = v.bits.clone();
-            if (s.deviation.at(Deviation.Kind.OUTPUT_MASK, j)) {
-                bits[0] ^= 1;
-            }
-            Openings.writeBits(ch, bits, outs.length);
-            Openings.writeMacDigest(s, ch, v, outs.length);
-            if (evaluator != null) {
-                long[] zHat = new long[Openings.words(outs.length)];
-                long[] labels = new long[2 * outs.length];
-                for (int i = 0; i < outs.length; i++) {
-                    int w = outputWires[outs[i]];
-                    if (evaluator.maskedValue(w)) {
-                        zHat[i >>> 6] |= 1L << (i & 63);
-                    }
-                    labels[2 * i] = evaluator.labels[j][2 * w];
-                    labels[2 * i + 1] = evaluator.labels[j][2 * w + 1];
-                }
-                if (s.deviation.at(Deviation.Kind.OUTPUT_VALUE, j)) {
-                    zHat[0] ^= 1;
-                }
-                Openings.writeBits(ch, zHat, outs.length);
-                ch.write(s.digest(labels, 0, labels.length));
-            }
-        }
-        s.send();
-
-        int[] mine = outputsOf(s.self);
-        Shares own = outputMasks(mine);
-        long[] lambda = own.bits.clone();
-        long[] zHat = new long[Openings.words(mine.length)];
+    Session.Part outputs(Evaluator evaluator, Garbler garbler) {
+        mine = outputsOf(s.self);
+        own = outputMasks(mine);
+        lambda = own.bits.clone();
+        zHat = new long[Openings.words(mine.length)];
         if (evaluator != null) {
             for (int i = 0; i < mine.length; i++) {
                 if (evaluator.maskedValue(outputWires[mine[i]])) {
@@ -126,36 +84,73 @@ final class Outputs {
                 }
             }
         }
-        for (int p = 0; p < s.parties; p++) {
-            if (!s.isPeer(p)) {
-                continue;
-            }
-            Channel ch = s.receive(p);
-            if (mine.length == 0) {
-                continue;
-            }
-            long[] b = Openings.readBits(ch, mine.length);
-            Openings.readAndCheckMacDigest(s, ch, own, b, mine.length, "output-mask");
-            for (int w = 0; w < b.length; w++) {
-                lambda[w] ^= b[w];
-            }
-            if (p == 0) {
-                zHat = Openings.readBits(ch, mine.length);
-                byte[] digest = ch.readBytes(32);
-                long[] expected = new long[2 * mine.length];
-                for (int i = 0; i < mine.length; i++) {
-                    int w = outputWires[mine[i]];
-                    long m = -((zHat[i >>> 6] >>> (i & 63)) & 1);
-                    expected[2 * i] = garbler.labels[2 * w] ^ (m & s.deltaLo);
-                    expected[2 * i + 1] = garbler.labels[2 * w + 1] ^ (m & s.deltaHi);
+        return new Session.Part(PHASE, (j, ch) -> writeOutputs(j, ch, evaluator), (p, ch) -> readOutputs(p, ch, garbler));
+    }
+
+    private void writeOutputs(int j, Channel ch, Evaluator evaluator) {
+        int[] outs = outputsOf(j);
+        if (outs.length == 0) {
+            return;
+        }
+        Shares v = outputMasks(outs);
+        long[] bits = v.bits.clone();
+        if (s.deviation.at(Deviation.Kind.OUTPUT_MASK, j)) {
+            bits[0] ^= 1;
+        }
+        Openings.writeBits(ch, bits, outs.length);
+        Openings.writeMacDigest(s, ch, v, outs.length);
+        if (evaluator != null) {
+            long[] masked = new long[Openings.words(outs.length)];
+            long[] labels = new long[2 * outs.length];
+            for (int i = 0; i < outs.length; i++) {
+                int w = outputWires[outs[i]];
+                if (evaluator.maskedValue(w)) {
+                    masked[i >>> 6] |= 1L << (i & 63);
                 }
-                if (!MessageDigest.isEqual(digest, s.digest(expected, 0, expected.length))) {
-                    throw new MpcAbortException("output-label", 0,
-                            "the evaluator's output labels do not prove the masked outputs it sent");
-                }
+                labels[2 * i] = evaluator.labels[j][2 * w];
+                labels[2 * i + 1] = evaluator.labels[j][2 * w + 1];
+            }
+            if (s.deviation.at(Deviation.Kind.OUTPUT_VALUE, j)) {
+                masked[0] ^= 1;
+            }
+            Openings.writeBits(ch, masked, outs.length);
+            ch.write(s.digest(labels, 0, labels.length));
+        }
+    }
+
+    private void readOutputs(int p, Channel ch, Garbler garbler) {
+        if (mine.length == 0) {
+            return;
+        }
+        long[] b = Openings.readBits(ch, mine.length);
+        Openings.readAndCheckMacDigest(s, ch, own, b, mine.length, "output-mask");
+        for (int w = 0; w < b.length; w++) {
+            lambda[w] ^= b[w];
+        }
+        if (p == 0) {
+            zHat = Openings.readBits(ch, mine.length);
+            byte[] digest = ch.readBytes(32);
+            long[] expected = new long[2 * mine.length];
+            for (int i = 0; i < mine.length; i++) {
+                int w = outputWires[mine[i]];
+                long m = -((zHat[i >>> 6] >>> (i & 63)) & 1);
+                expected[2 * i] = garbler.labels[2 * w] ^ (m & s.deltaLo);
+                expected[2 * i + 1] = garbler.labels[2 * w + 1] ^ (m & s.deltaHi);
+            }
+            if (!MessageDigest.isEqual(digest, s.digest(expected, 0, expected.length))) {
+                throw new MpcAbortException("output-label", 0,
+                        "the evaluator's output labels do not prove the masked outputs it sent");
             }
         }
-        confirm();
+    }
+
+    /** The confirmation round: nothing but the tags; an abort notice in their place aborts this party too. */
+    Session.Part confirm() {
+        return new Session.Part(PHASE, (p, ch) -> { }, (p, ch) -> { });
+    }
+
+    /** Per output bit: 1 or 0 if learned, -1 if not (call after the confirmation round). */
+    byte[] result() {
         byte[] result = new byte[outputWires.length];
         java.util.Arrays.fill(result, (byte) -1);
         for (int i = 0; i < mine.length; i++) {
@@ -164,4 +159,5 @@ final class Outputs {
         }
         return result;
     }
+
 }

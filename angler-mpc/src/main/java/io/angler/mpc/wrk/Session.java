@@ -4,17 +4,13 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.FixedKeyAes;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
-import io.angler.mpc.net.ChannelStats;
 import io.angler.mpc.net.Network;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One party's state for one WRK session: who it is, its global key Δ, its randomness, and the
@@ -50,16 +46,12 @@ final class Session {
     private byte[] scratch = new byte[1 << 12];
     private boolean noticesEnabled;
 
-    private final Map<String, long[]> phases = new LinkedHashMap<>();
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
-    private String phase;
-    private long phaseStart;
-    private long phaseCpuStart;
-    private ChannelStats phaseStats;
-    private long[] phaseMessages;
+
+    private final PhaseMeter meter;
 
     Session(Network net, Prg prg, Deviation deviation) {
-        this.net = net;
+        this.meter = new PhaseMeter(net.parties());
+        this.net = new MeteredNetwork(net, meter);
         this.self = net.self();
         this.parties = net.parties();
         this.prg = prg;
@@ -228,59 +220,60 @@ final class Session {
 
     // ---- phases ----
 
-    /** Ends the current phase (if any) and starts {@code name}; time, traffic and rounds accumulate per name. */
+    /** Makes {@code name} the current phase: time, CPU, bytes and messages from now on count for it. */
     void phase(String name) {
-        long now = System.nanoTime();
-        long cpu = cpuNanos();
-        ChannelStats stats = net.totalStats();
-        long[] messages = messagesPerPeer();
-        if (phase != null) {
-            long[] acc = phases.computeIfAbsent(phase, k -> new long[5]);
-            ChannelStats d = stats.minus(phaseStats);
-            acc[0] += now - phaseStart;
-            acc[1] += d.bytesSent();
-            acc[2] += d.bytesReceived();
-            long r = 0;
-            for (int p = 0; p < parties; p++) {
-                r = Math.max(r, messages[p] - phaseMessages[p]);
-            }
-            acc[3] += r;
-            acc[4] += cpu - phaseCpuStart;
-        }
-        phase = name;
-        phaseStart = now;
-        phaseCpuStart = cpu;
-        phaseStats = stats;
-        phaseMessages = messages;
-    }
-
-    /**
-     * Messages sent to each peer so far. Every round (ours, and every flight of the OT) sends one
-     * message to each peer it involves, so the largest per-peer count is the number of rounds.
-     */
-    private long[] messagesPerPeer() {
-        long[] m = new long[parties];
-        for (int p = 0; p < parties; p++) {
-            if (p != self) {
-                m[p] = net.channel(p).stats().messagesSent();
-            }
-        }
-        return m;
+        meter.switchTo(name);
     }
 
     List<PhaseStats> phaseStats() {
-        List<PhaseStats> r = new ArrayList<>();
-        phases.forEach((name, a) -> r.add(new PhaseStats(name, a[0] / 1e6, a[4] / 1e6, a[1], a[2], a[3])));
-        return r;
+        return meter.stats();
     }
 
-    /** This thread's CPU time, or 0 where the JVM cannot tell. */
-    private static long cpuNanos() {
-        try {
-            long t = THREADS.getCurrentThreadCpuTime();
-            return t < 0 ? 0 : t;
-        } catch (UnsupportedOperationException e) {
-            return 0;
+    // ---- rounds carrying several parts ----
+
+    /** What one part of a round writes to, and reads from, each peer. */
+    interface PeerIo {
+        void apply(int peer, Channel ch);
+    }
+
+    /**
+     * One phase's messages in a round: the bytes count for {@code phase}.
+     *
+     * @param writer writes this part's message to a peer
+     * @param reader reads the same part of that peer's message (in the order the parts were written)
+     */
+    record Part(String phase, PeerIo writer, PeerIo reader) {
+    }
+
+    /**
+     * Runs one round made of {@code parts}: the first part's phase is the round's (its flushes and
+     * the waiting count there), each part's messages count for their own phase.
+     */
+    void round(Part... parts) {
+        String main = parts[0].phase();
+        phase(main);
+        beginRound();
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                Channel ch = net.channel(p);
+                for (Part part : parts) {
+                    phase(part.phase());
+                    part.writer().apply(p, ch);
+                }
+            }
         }
+        phase(main);
+        send();
+        for (int p = 0; p < parties; p++) {
+            if (p != self) {
+                phase(main);
+                Channel ch = receive(p);
+                for (Part part : parts) {
+                    phase(part.phase());
+                    part.reader().apply(p, ch);
+                }
+            }
+        }
+        phase(main);
     }
 }

@@ -10,7 +10,9 @@ import io.angler.mpc.net.Channel;
 /**
  * Authenticated AND triples, one per AND gate, turned into authenticated shares of
  * σ = λ_α·λ_β for the gate's input wire masks (WRK's Π_LaAND, Π_aAND and the function-dependent
- * step). Five rounds:
+ * step). Five steps, each a part of a round ({@link Session.Part}); the first three ride with the
+ * three rounds of {@link AuthenticatedBits}, whose checks run on the bits before step 2's
+ * corrections are applied:
  * <ol>
  *   <li><b>Leaky AND.</b> From random shares ⟨x⟩, ⟨y⟩, ⟨r⟩, every ordered pair (i, j) runs a
  *       half-AND on i's key for j's x and i's bit y^i: i sends j one block
@@ -62,20 +64,7 @@ final class Triples {
         this.bucket = lay.buckets().bucketSize();
     }
 
-    /** Runs the five rounds; returns σ for every AND gate, in circuit order. */
-    Shares run(Circuit circuit, Shares masks) {
-        if (count == 0) {
-            exchangeTranscripts();
-            return new Shares(s.parties, s.self, 0);
-        }
-        long[] z = roundHalfAnd();
-        roundCorrections(z);
-        roundOpenCoin();
-        computeCheck();
-        Shares sigma = roundCommitAndOpen(circuit, masks);
-        roundOpenCheck();
-        return sigma;
-    }
+    static final String PHASE = "triples";
 
     // ---- round 1: half-AND and the check blocks ----
 
@@ -105,8 +94,16 @@ final class Triples {
         return a.bitAsLong(lay.y(k));
     }
 
-    private long[] roundHalfAnd() {
-        long[] phi = new long[2 * count];
+    private long[] phi;
+    private long[] acc;
+    private long[] h0;
+    private long[] h1;
+    private long[] buf;
+    private long[] z;
+
+    /** Round 1 (riding with the first authenticated-bits round): the half-AND and check blocks. */
+    Session.Part halfAnd() {
+        phi = new long[2 * count];
         for (int k = 0; k < count; k++) {
             long m = -yBit(k);
             phi[2 * k] = s.deltaLo & m;
@@ -118,50 +115,47 @@ final class Triples {
                 gatherXor(a.macs[p], 1, phi);
             }
         }
-        long[] acc = new long[2 * count];
-        long[] h0 = new long[2 * count];
-        long[] h1 = new long[2 * count];
-        long[] out = new long[2 * count];
-        s.beginRound();
-        for (int j = 0; j < s.parties; j++) {
-            if (!s.isPeer(j)) {
-                continue;
-            }
-            long tweak = TWEAK_DOMAIN | ((long) s.self << 8) | j;
-            gather(a.keys[j], 0, out);
-            s.aes.tccrHash(out, 0, 0, tweak, h0, 0, count);
-            for (int k = 0; k < count; k++) {
-                out[2 * k] ^= s.deltaLo;
-                out[2 * k + 1] ^= s.deltaHi;
-            }
-            s.aes.tccrHash(out, 0, 0, tweak, h1, 0, count);
-            long flip = (s.deviation.at(Deviation.Kind.HALF_AND_BIT, j) ? 1 : 0)
-                    | (s.deviation.at(Deviation.Kind.CHECK_BLOCK, j) ? 2 : 0);
-            for (int k = 0; k < count; k++) {
-                out[2 * k] = h0[2 * k] ^ h1[2 * k] ^ (phi[2 * k] & ~1L) ^ yBit(k) ^ flip;
-                out[2 * k + 1] = h0[2 * k + 1] ^ h1[2 * k + 1] ^ phi[2 * k + 1];
-            }
-            Blocks.xorInto(acc, 0, h0, 0, count);
-            s.net.channel(j).writeLongs(out, 0, 2 * count);
+        acc = new long[2 * count];
+        h0 = new long[2 * count];
+        h1 = new long[2 * count];
+        buf = new long[2 * count];
+        return new Session.Part(PHASE, this::writeHalfAnd, this::readHalfAnd);
+    }
+
+    private void writeHalfAnd(int j, Channel ch) {
+        long tweak = TWEAK_DOMAIN | ((long) s.self << 8) | j;
+        gather(a.keys[j], 0, buf);
+        s.aes.tccrHash(buf, 0, 0, tweak, h0, 0, count);
+        for (int k = 0; k < count; k++) {
+            buf[2 * k] ^= s.deltaLo;
+            buf[2 * k + 1] ^= s.deltaHi;
         }
-        s.send();
-        for (int j = 0; j < s.parties; j++) {
-            if (!s.isPeer(j)) {
-                continue;
-            }
-            Channel ch = s.receive(j);
-            ch.readLongs(out, 0, 2 * count);
-            long tweak = TWEAK_DOMAIN | ((long) j << 8) | s.self;
-            gather(a.macs[j], 0, h1);
-            s.aes.tccrHash(h1, 0, 0, tweak, h0, 0, count);
-            for (int k = 0; k < count; k++) {
-                long m = -xBit(k);
-                acc[2 * k] ^= h0[2 * k] ^ (out[2 * k] & m);
-                acc[2 * k + 1] ^= h0[2 * k + 1] ^ (out[2 * k + 1] & m);
-            }
+        s.aes.tccrHash(buf, 0, 0, tweak, h1, 0, count);
+        long flip = (s.deviation.at(Deviation.Kind.HALF_AND_BIT, j) ? 1 : 0)
+                | (s.deviation.at(Deviation.Kind.CHECK_BLOCK, j) ? 2 : 0);
+        for (int k = 0; k < count; k++) {
+            buf[2 * k] = h0[2 * k] ^ h1[2 * k] ^ (phi[2 * k] & ~1L) ^ yBit(k) ^ flip;
+            buf[2 * k + 1] = h0[2 * k + 1] ^ h1[2 * k + 1] ^ phi[2 * k + 1];
         }
-        // lowest bits: shares of x·y once x^i·y^i is added; upper bits: shares of x·Φ once x^i·Φ_i is added
-        long[] z = new long[Openings.words(count)];
+        Blocks.xorInto(acc, 0, h0, 0, count);
+        ch.writeLongs(buf, 0, 2 * count);
+    }
+
+    private void readHalfAnd(int j, Channel ch) {
+        ch.readLongs(buf, 0, 2 * count);
+        long tweak = TWEAK_DOMAIN | ((long) j << 8) | s.self;
+        gather(a.macs[j], 0, h1);
+        s.aes.tccrHash(h1, 0, 0, tweak, h0, 0, count);
+        for (int k = 0; k < count; k++) {
+            long m = -xBit(k);
+            acc[2 * k] ^= h0[2 * k] ^ (buf[2 * k] & m);
+            acc[2 * k + 1] ^= h0[2 * k + 1] ^ (buf[2 * k + 1] & m);
+        }
+    }
+
+    /** Lowest bits: shares of x·y once x^i·y^i is added; upper bits: shares of x·Φ once x^i·Φ_i is added. */
+    void afterHalfAnd() {
+        z = new long[Openings.words(count)];
         for (int k = 0; k < count; k++) {
             long x = xBit(k);
             long bit = (acc[2 * k] ^ (x & yBit(k))) & 1;
@@ -170,44 +164,49 @@ final class Triples {
             acc[2 * k + 1] ^= phi[2 * k + 1] & -x;
         }
         checkShares = acc;
-        return z;
+        acc = null;
+        phi = null;
+        h0 = null;
+        h1 = null;
+        buf = null;
     }
 
     // ---- round 2: e = z ⊕ r, making z authenticated ----
 
-    private void roundCorrections(long[] z) {
-        int words = z.length;
+    private long[][] announced;
+
+    /** Round 2 (riding with the second authenticated-bits round): every e^i = z^i ⊕ r^i. */
+    Session.Part corrections() {
         long[] e = z.clone();
         for (int k = 0; k < count; k++) {
             e[k >>> 6] ^= a.bitAsLong(lay.r(k)) << (k & 63);
         }
-        if (s.deviation.is(Deviation.Kind.TRIPLE_BIT)) {
+        if (s.deviation.is(Deviation.Kind.TRIPLE_BIT) && count > 0) {
             e[0] ^= 1;
         }
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                long[] sent = e;
-                if (s.deviation.at(Deviation.Kind.BROADCAST, p)) {
-                    sent = e.clone();
-                    sent[0] ^= 1;
-                }
-                Openings.writeBits(s.net.channel(p), sent, count);
+        announced = new long[s.parties][];
+        announced[s.self] = e;
+        return new Session.Part(PHASE, (p, ch) -> {
+            long[] sent = e;
+            if (s.deviation.at(Deviation.Kind.BROADCAST, p) && count > 0) {
+                sent = e.clone();
+                sent[0] ^= 1;
+            }
+            Openings.writeBits(ch, sent, count);
+        }, (p, ch) -> announced[p] = Openings.readBits(ch, count));
+    }
+
+    /** ⟨z⟩ = ⟨r⟩ ⊕ ⊕e^i. */
+    void afterCorrections() {
+        s.recordBroadcast("triple-corrections", announced);
+        long[] sum = new long[Openings.words(count)];
+        for (long[] e : announced) {
+            for (int w = 0; w < sum.length; w++) {
+                sum[w] ^= e[w];
             }
         }
-        s.send();
-        long[][] all = new long[s.parties][];
-        all[s.self] = e;
-        long[] sum = e.clone();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                all[p] = Openings.readBits(s.receive(p), count);
-                for (int w = 0; w < words; w++) {
-                    sum[w] ^= all[p][w];
-                }
-            }
-        }
-        s.recordBroadcast("triple-corrections", all);
+        announced = null;
+        z = null;
         for (int k = 0; k < count; k++) {
             if (((sum[k >>> 6] >>> (k & 63)) & 1) != 0) {
                 a.addOne(lay.r(k), s.deltaLo, s.deltaHi); // r becomes z
@@ -217,23 +216,21 @@ final class Triples {
 
     // ---- round 3: the coin for the check's subsets and the permutation ----
 
-    private void roundOpenCoin() {
+    private byte[][] coinOpenings;
+
+    /** Round 3 (riding with the third authenticated-bits round): the triple coin, once every e is fixed. */
+    Session.Part openCoin() {
         byte[] opening = coin.opening();
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                s.net.channel(p).write(opening);
-            }
-        }
-        s.send();
-        byte[][] all = new byte[s.parties][];
-        all[s.self] = opening;
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                all[p] = coin.readOpening(p, s.receive(p));
-            }
-        }
-        s.recordBroadcast("triple-coin", all);
+        coinOpenings = new byte[s.parties][];
+        coinOpenings[s.self] = opening;
+        return new Session.Part(PHASE, (p, ch) -> ch.write(opening),
+                (p, ch) -> coinOpenings[p] = coin.readOpening(p, ch));
+    }
+
+    /** The check's subsets and the bucketing permutation from the coin; this party's check value. */
+    void afterOpenCoin() {
+        s.recordBroadcast("triple-coin", coinOpenings);
+        coinOpenings = null;
         Prg shared = Prg.fromSeed(coin.value());
         coefficients = new long[count];
         shared.nextLongs(coefficients, 0, count);
@@ -255,6 +252,7 @@ final class Triples {
         for (int k = 0; k < count; k++) {
             position[permutation[k]] = k;
         }
+        computeCheck();
     }
 
     /**
@@ -290,13 +288,17 @@ final class Triples {
      * order once and keeps, per gate, the B+2 values σ needs ("stash": Z, X, y_{m_0}, x_{m_1..m_{B-1}}).
      */
 
-    private Shares roundCommitAndOpen(Circuit circuit, Shares masks) {
+    private Shares open;
+    private Shares stash;
+    private long[][] openedBits;
+
+    /** Round 4: the commitment to this party's check value; the bucketing and conversion values opened. */
+    Session.Part commitAndOpen(Circuit circuit, Shares masks) {
         int ands = lay.andGates();
-        int per = bucket + 1;
-        int items = ands * per;
+        int items = ands * (bucket + 1);
         int[][] inputsOf = andInputs(circuit);
-        Shares open = new Shares(s.parties, s.self, items);
-        Shares stash = new Shares(s.parties, s.self, ands * (bucket + 2));
+        open = new Shares(s.parties, s.self, items);
+        stash = new Shares(s.parties, s.self, ands * (bucket + 2));
         gatherBits(inputsOf, masks, open, stash);
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
@@ -307,38 +309,36 @@ final class Triples {
         checkRandomness = s.prg.nextBytes(Commitment.RANDOMNESS_BYTES);
         byte[] commitment = Commitment.commit(s.self, checkRandomness, Blocks.toBytes(combinedCheck));
         long[] myBits = open.bits.clone();
-        if (s.deviation.is(Deviation.Kind.TRIPLE_OPENING) && bucket > 1) {
+        if (s.deviation.is(Deviation.Kind.TRIPLE_OPENING) && items > 0) {
             myBits[0] ^= 1;
         }
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                ch.write(commitment);
-                Openings.writeBits(ch, myBits, items);
-                Openings.writeMacDigest(s, ch, open, items);
-            }
-        }
-        s.send();
         checkCommitments = new byte[s.parties][];
         checkCommitments[s.self] = commitment;
-        long[][] bitsOf = new long[s.parties][];
-        bitsOf[s.self] = myBits;
-        long[] opened = myBits.clone();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.receive(p);
-                checkCommitments[p] = ch.readBytes(Commitment.BYTES);
-                bitsOf[p] = Openings.readBits(ch, items);
-                Openings.readAndCheckMacDigest(s, ch, open, bitsOf[p], items, "triple-open");
-                for (int w = 0; w < opened.length; w++) {
-                    opened[w] ^= bitsOf[p][w];
-                }
+        openedBits = new long[s.parties][];
+        openedBits[s.self] = myBits;
+        return new Session.Part(PHASE, (p, ch) -> {
+            ch.write(commitment);
+            Openings.writeBits(ch, myBits, items);
+            Openings.writeMacDigest(s, ch, open, items);
+        }, (p, ch) -> {
+            checkCommitments[p] = ch.readBytes(Commitment.BYTES);
+            openedBits[p] = Openings.readBits(ch, items);
+            Openings.readAndCheckMacDigest(s, ch, open, openedBits[p], items, "triple-open");
+        });
+    }
+
+    /** σ for every AND gate, in circuit order, from the opened values. */
+    Shares afterCommitAndOpen() {
+        s.recordBroadcast("leaky-and-commitments", checkCommitments);
+        s.recordBroadcast("triple-openings", openedBits);
+        int ands = lay.andGates();
+        int per = bucket + 1;
+        long[] opened = new long[Openings.words(ands * per)];
+        for (long[] b : openedBits) {
+            for (int w = 0; w < opened.length; w++) {
+                opened[w] ^= b[w];
             }
         }
-        s.recordBroadcast("leaky-and-commitments", checkCommitments);
-        s.recordBroadcast("triple-openings", bitsOf);
-
         Shares sigma = new Shares(s.parties, s.self, ands);
         sigmaBits(opened, stash, sigma);
         for (int p = 0; p < s.parties; p++) {
@@ -352,6 +352,9 @@ final class Triples {
                 sigma.addOne(g, s.deltaLo, s.deltaHi);
             }
         }
+        open = null;
+        stash = null;
+        openedBits = null;
         return sigma;
     }
 
@@ -483,35 +486,36 @@ final class Triples {
 
     // ---- round 5: open W, check ΣW = 0, compare transcripts ----
 
-    private void roundOpenCheck() {
+    private byte[][] digests;
+    private long[][] values;
+    private byte[][] rands;
+
+    /** Round 5: the broadcast transcript's digest and the opening of the check value. */
+    Session.Part openCheck() {
         long[] mine = combinedCheck.clone();
         if (s.deviation.is(Deviation.Kind.CHECK_OPENING)) {
             mine[0] ^= 2;
         }
         byte[] transcript = s.transcriptDigest();
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.net.channel(p);
-                ch.write(transcript);
-                ch.writeLongs(mine);
-                ch.write(checkRandomness);
-            }
-        }
-        s.send();
-        byte[][] digests = new byte[s.parties][];
-        long[][] values = new long[s.parties][];
-        byte[][] rands = new byte[s.parties][];
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.receive(p);
-                digests[p] = ch.readBytes(32);
-                values[p] = new long[mine.length];
-                ch.readLongs(values[p]);
-                rands[p] = ch.readBytes(Commitment.RANDOMNESS_BYTES);
-            }
-        }
-        s.checkTranscript(transcript, digests);
+        digests = new byte[s.parties][];
+        digests[s.self] = transcript;
+        values = new long[s.parties][];
+        rands = new byte[s.parties][];
+        return new Session.Part(PHASE, (p, ch) -> {
+            ch.write(transcript);
+            ch.writeLongs(mine);
+            ch.write(checkRandomness);
+        }, (p, ch) -> {
+            digests[p] = ch.readBytes(32);
+            values[p] = new long[mine.length];
+            ch.readLongs(values[p]);
+            rands[p] = ch.readBytes(Commitment.RANDOMNESS_BYTES);
+        });
+    }
+
+    /** Everybody saw the same broadcasts, every opening matches its commitment, and ΣW = 0. */
+    void afterOpenCheck() {
+        s.checkTranscript(digests[s.self], digests);
         long[] sum = combinedCheck.clone();
         for (int p = 0; p < s.parties; p++) {
             if (s.isPeer(p)) {
@@ -529,25 +533,6 @@ final class Triples {
         if (any != 0) {
             throw new MpcAbortException("leaky-and", -1, "the AND triples are not correct (their check does not cancel)");
         }
-    }
-
-    /** With no AND gates there are no triples, but the transcripts are still compared before inputs. */
-    private void exchangeTranscripts() {
-        byte[] transcript = s.transcriptDigest();
-        s.beginRound();
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                s.net.channel(p).write(transcript);
-            }
-        }
-        s.send();
-        byte[][] digests = new byte[s.parties][];
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                digests[p] = s.receive(p).readBytes(32);
-            }
-        }
-        s.checkTranscript(transcript, digests);
     }
 
     /** The input wires (α, β) of every AND gate, in circuit order. */

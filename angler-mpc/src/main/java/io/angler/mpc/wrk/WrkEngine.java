@@ -4,8 +4,8 @@ import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.circuit.Circuit;
 import io.angler.mpc.circuit.OutputPlan;
 import io.angler.mpc.crypto.Prg;
-import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
+import io.angler.mpc.ot.PairwiseCot;
 import java.util.Objects;
 
 /**
@@ -46,31 +46,65 @@ public final class WrkEngine {
                          CorrelatedOt cot, Deviation deviation) {
         validate(net, circuit, plan, myInputs);
         Objects.requireNonNull(options, "options");
+        Layout lay = Layout.of(circuit, net.parties(), options.statisticalSecurity());
+        if (lay.count() > PairwiseCot.MAX_COUNT) {
+            throw new IllegalArgumentException("wrk: the circuit (" + circuit.andGates() + " AND gates) needs "
+                    + lay.count() + " authenticated bits per party, more than one session can make ("
+                    + PairwiseCot.MAX_COUNT + ")");
+        }
         Session s = new Session(net, Prg.secure(), deviation);
-        Layout lay = Layout.of(circuit, s.parties, options.statisticalSecurity());
         try {
             s.phase("base-ot");
-            cot.setup(net, s.deltaLo, s.deltaHi, s.prg);
-
+            cot.setup(s.net, s.deltaLo, s.deltaHi, s.prg);
             AuthenticatedBits abits = new AuthenticatedBits(s, lay);
             s.phase("ot-extension");
             Shares a = abits.extend(cot);
             s.enableNotices();
-            s.phase("authenticated-bits");
-            abits.check();
 
-            s.phase("triples");
+            // Rounds 1-3: the checks of the authenticated bits, with the leaky-AND messages riding along.
+            s.phase(Triples.PHASE);
             Shares masks = WireMasks.compute(s, lay, circuit, a);
-            Shares sigma = new Triples(s, lay, a, abits.tripleCoin()).run(circuit, masks);
+            Triples triples = new Triples(s, lay, a, abits.tripleCoin());
+            Session.Part halfAnd = triples.halfAnd();
+            s.phase(AuthenticatedBits.PHASE);
+            s.round(abits.commit(), halfAnd);
+            abits.afterCommit();
+            s.phase(Triples.PHASE);
+            triples.afterHalfAnd();
+            Session.Part corrections = triples.corrections();
+            s.phase(AuthenticatedBits.PHASE);
+            s.round(abits.openCoinAndBits(), corrections);
+            abits.afterOpenCoinAndBits();
+            s.phase(Triples.PHASE);
+            Session.Part coin = triples.openCoin();
+            s.phase(AuthenticatedBits.PHASE);
+            s.round(abits.combinationsAndKeySums(), coin);
+            abits.afterCombinationsAndKeySums();
 
+            // Rounds 4-5: the triples' check, bucketing and conversion; garbled tables and input
+            // masks ride with the last one (neither depends on the inputs).
+            s.phase(Triples.PHASE);
+            triples.afterCorrections(); // only now: the checks above ran on the bits as the OT made them
+            triples.afterOpenCoin();
+            s.round(triples.commitAndOpen(circuit, masks));
+            Shares sigma = triples.afterCommitAndOpen();
+            Session.Part check = triples.openCheck();
             s.phase("garbling");
             Garbler garbler = s.self == 0 ? null : new Garbler(s, circuit);
-            long[][] tables = garble(s, garbler, masks, sigma, circuit.andGates());
-
-            s.phase("online");
+            long[][] tables = new long[s.parties][];
+            Session.Part garbling = garbling(s, garbler, masks, sigma, circuit.andGates(), tables);
             Inputs inputs = new Inputs(s, circuit, lay, masks);
-            inputs.run(myInputs);
-            long[][] inputLabels = inputs.exchangeLabels(garbler);
+            s.phase(Inputs.PHASE);
+            Session.Part inputMasks = inputs.masks();
+            s.round(check, garbling, inputMasks);
+            triples.afterOpenCheck(); // before anything that depends on the inputs
+
+            // Rounds 6-7: masked inputs, then the transcripts and the input labels; evaluation.
+            s.phase(Inputs.PHASE);
+            s.round(inputs.maskedInputs(myInputs));
+            inputs.afterMaskedInputs();
+            s.round(inputs.labels(garbler));
+            long[][] inputLabels = inputs.afterLabels();
             Evaluator evaluator = null;
             if (s.self == 0) {
                 evaluator = new Evaluator(s, circuit);
@@ -78,10 +112,14 @@ public final class WrkEngine {
                 evaluator.evaluate(masks, sigma, tables);
             }
 
-            s.phase("output");
-            byte[] outputs = new Outputs(s, circuit, plan, masks).run(evaluator, garbler);
+            // Rounds 8-9: outputs to their recipients, then the confirmation.
+            s.phase(Outputs.PHASE);
+            Outputs outputs = new Outputs(s, circuit, plan, masks);
+            s.round(outputs.outputs(evaluator, garbler));
+            s.round(outputs.confirm());
+            byte[] result = outputs.result();
             s.phase(null);
-            return new WrkResult(outputs, s.phaseStats());
+            return new WrkResult(result, s.phaseStats());
         } catch (MpcAbortException e) {
             s.announceAbort(e);
             throw e;
@@ -91,25 +129,20 @@ public final class WrkEngine {
         }
     }
 
-    /** One round: every garbler sends its tables to the evaluator; the evaluator returns them per garbler. */
-    private static long[][] garble(Session s, Garbler garbler, Shares masks, Shares sigma, int ands) {
+    /** Garbler j's tables (computed now) to the evaluator, which keeps them per garbler in {@code tables}. */
+    private static Session.Part garbling(Session s, Garbler garbler, Shares masks, Shares sigma, int ands,
+                                         long[][] tables) {
         long[] mine = garbler == null ? null : garbler.garble(masks, sigma);
-        s.beginRound();
-        if (mine != null) {
-            s.net.channel(0).writeLongs(mine);
-        }
-        s.send();
-        long[][] tables = s.self == 0 ? new long[s.parties][] : null;
-        for (int p = 0; p < s.parties; p++) {
-            if (s.isPeer(p)) {
-                Channel ch = s.receive(p);
-                if (tables != null) {
-                    tables[p] = new long[ands * 4 * s.parties * 2];
-                    ch.readLongs(tables[p]);
-                }
+        return new Session.Part("garbling", (p, ch) -> {
+            if (mine != null && p == 0) {
+                ch.writeLongs(mine);
             }
-        }
-        return tables;
+        }, (p, ch) -> {
+            if (s.self == 0) {
+                tables[p] = new long[ands * 4 * s.parties * 2];
+                ch.readLongs(tables[p]);
+            }
+        });
     }
 
     /** Puts the masked inputs and the garblers' input labels on the evaluator's wires. */
