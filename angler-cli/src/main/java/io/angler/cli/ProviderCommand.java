@@ -1,5 +1,8 @@
 package io.angler.cli;
 
+import io.angler.k8s.Clusters;
+import io.angler.k8s.provision.ClusterEndpoint;
+import io.angler.k8s.provision.KubernetesProvisioner;
 import io.angler.node.config.Durations;
 import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
@@ -10,9 +13,12 @@ import io.angler.node.provider.ProviderNode;
 import io.angler.node.provision.ManifestProvisioner;
 import io.angler.node.provision.NamespaceManifests;
 import io.angler.node.provision.Provisioner;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -57,16 +63,32 @@ final class ProviderCommand implements Callable<Integer> {
                             + " for it; see docs/protocol.md)");
                 }
             }
-            out.println("  provisioner: " + c.provisioner().kind().label()
-                    + (c.provisioner().directory() == null ? "" : " into " + c.provisioner().directory()));
+            ProvisionerSettings p = c.provisioner();
+            out.println("  provisioner: " + p.kind().label() + (p.kind() == ProvisionerSettings.Kind.MANIFESTS
+                    ? " into " + p.directory()
+                    : " into the cluster of " + (p.kubeconfig() == null ? "the pod (in-cluster), $KUBECONFIG or"
+                    + " ~/.kube/config" : p.kubeconfig()) + " (not contacted by --check)"));
             out.flush();
             return 0;
         }
-        Provisioner provisioner = provisioner(c.provisioner());
+        KubernetesClient cluster = c.provisioner().kind() == ProvisionerSettings.Kind.KUBERNETES
+                ? Clusters.connect(c.provisioner().kubeconfig()) : null;
+        Provisioner provisioner = provisioner(c.provisioner(), cluster);
         CountDownLatch stopped = new CountDownLatch(1);
-        ProviderNode node = ProviderNode.start(c, provisioner, null, MpcPlacementRunner::new, Clock.systemUTC());
+        ProviderNode node;
+        try {
+            node = ProviderNode.start(c, provisioner, null, MpcPlacementRunner::new, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
         Thread hook = new Thread(() -> {
             node.close();
+            if (cluster != null) {
+                cluster.close();
+            }
             stopped.countDown();
         }, "angler-provider-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -93,11 +115,22 @@ final class ProviderCommand implements Callable<Integer> {
         return a.getHostString() + ":" + a.getPort();
     }
 
+    /** The manifest provisioner; for kind kubernetes, a provisioner into the cluster of its kubeconfig. */
     static Provisioner provisioner(ProvisionerSettings p) {
+        return provisioner(p, p.kind() == ProvisionerSettings.Kind.KUBERNETES ? Clusters.connect(p.kubeconfig()) : null);
+    }
+
+    /**
+     * @param cluster the provider's cluster, for kind kubernetes (a namespace, quota, RBAC and token per
+     *     lease through the API; leases stay in the data directory: the operator keeps them as
+     *     PoolLeases instead)
+     */
+    static Provisioner provisioner(ProvisionerSettings p, KubernetesClient cluster) {
         if (p.kind() == ProvisionerSettings.Kind.MANIFESTS) {
             return new ManifestProvisioner(p.directory(), new NamespaceManifests(p.egress()), p.server());
         }
-        throw new IllegalArgumentException("provisioner kind 'kubernetes' is not available to `angler provider` in this"
-                + " build: use kind 'manifests', or run the provider inside the cluster with `angler operator`");
+        return new KubernetesProvisioner(cluster, new KubernetesProvisioner.Settings(
+                ClusterEndpoint.of(cluster.getConfiguration(), p.server()), p.egress(), Optional.empty(),
+                Duration.ofMinutes(1), Clock.systemUTC()));
     }
 }

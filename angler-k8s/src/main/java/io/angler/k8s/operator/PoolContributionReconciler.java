@@ -24,13 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles PoolContributions: a valid spec is published to the provider node (announced, or
  * re-priced when it changed), an invalid one is withdrawn and gets a {@code Ready=False} condition
- * naming the field, a deleted one is withdrawn. The status carries the units remaining and the
- * active leases; lease changes trigger a reconcile through an informer on PoolLeases.
+ * naming the field, a deleted one is withdrawn. {@code Ready} turns True once the offer is stored
+ * in the pool's DHT ({@code Announcing} until then). The status carries the units remaining and
+ * the active leases; lease changes trigger a reconcile through an informer on PoolLeases.
  */
 public final class PoolContributionReconciler implements Reconciler<PoolContribution>, Cleaner<PoolContribution> {
     public static final String READY = "Ready";
     /** How soon a failed publish is retried. */
     static final Duration RETRY_PUBLISH = Duration.ofSeconds(30);
+    /** How soon an offer whose announcement is under way is looked at again. */
+    static final Duration CHECK_ANNOUNCED = Duration.ofSeconds(3);
     private static final Logger LOG = LoggerFactory.getLogger(PoolContributionReconciler.class);
 
     private final ProviderRuntime node;
@@ -72,6 +75,12 @@ public final class PoolContributionReconciler implements Reconciler<PoolContribu
         }
         try {
             node.publish(checked.offer(), checked.precisions());
+        } catch (IllegalArgumentException e) {
+            node.withdraw(name); // an edit that now collides must not leave the old version announced
+            LOG.warn("poolcontribution {}: not announced: {}", name, e.getMessage());
+            return status(pc, new PoolContribution.Status(generation, null, activeLeases,
+                    Conditions.set(previous, READY, false, "Conflict", e.getMessage(), generation, clock.instant())))
+                    .rescheduleAfter(RETRY_PUBLISH);
         } catch (RuntimeException e) {
             LOG.warn("poolcontribution {}: announcing failed, retrying in {} s: {}", name, RETRY_PUBLISH.toSeconds(),
                     e.getMessage());
@@ -81,12 +90,21 @@ public final class PoolContributionReconciler implements Reconciler<PoolContribu
                     .rescheduleAfter(RETRY_PUBLISH);
         }
         long remaining = node.remaining(name);
-        String message = "announced at geohash precisions " + checked.precisions() + "; " + remaining
-                + " units remaining, " + activeLeases + " active leases";
+        String counts = remaining + " units remaining, " + activeLeases + " active leases";
+        String problem = node.announceProblem(name);
+        if (!problem.isEmpty()) {
+            LOG.info("poolcontribution {}: serving sessions, not yet stored in the DHT: {}", name, problem);
+            return status(pc, new PoolContribution.Status(generation, remaining, activeLeases,
+                    Conditions.set(previous, READY, false, "Announcing", "announcing at geohash precisions "
+                            + checked.precisions() + ", not yet stored in the pool's DHT: " + problem + "; " + counts,
+                            generation, clock.instant())))
+                    .rescheduleAfter(CHECK_ANNOUNCED);
+        }
         // The log gets no counts: remaining capacity is what the pool must not learn, and logs travel.
         LOG.info("poolcontribution {}: announced at geohash precisions {}", name, checked.precisions());
         return status(pc, new PoolContribution.Status(generation, remaining, activeLeases,
-                Conditions.set(previous, READY, true, "Announced", message, generation, clock.instant())));
+                Conditions.set(previous, READY, true, "Announced", "announced at geohash precisions "
+                        + checked.precisions() + "; " + counts, generation, clock.instant())));
     }
 
     private static UpdateControl<PoolContribution> status(PoolContribution pc, PoolContribution.Status status) {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -95,6 +96,30 @@ public final class KubernetesProvisioner implements Provisioner {
                 endpoint.caPem().isEmpty() ? null : endpoint.caPem(), lease.namespace(), user, List.of());
         LOG.info("lease {}: provisioned namespace {}", lease.id(), lease.namespace());
         return new Provisioned(lease.namespace(), kubeconfig, settings.endpoint().server());
+    }
+
+    /**
+     * Creates the objects of the lease's namespace that are missing (deleted by hand, or never
+     * made because a provisioning was cut short), the namespace itself included; objects that
+     * exist are left as they are, and credentials are not touched. A recreated ServiceAccount
+     * invalidates the requester's token.
+     *
+     * @return the objects made, as "Kind name"; empty when nothing was missing
+     * @throws IllegalStateException if the namespace exists and is not this lease's
+     */
+    public List<String> restoreMissing(Lease lease) {
+        checkOwnership(lease);
+        List<String> made = new ArrayList<>();
+        for (HasMetadata object : objects(lease).all()) {
+            if (client.resource(object).get() == null) {
+                client.resource(object).createOr(NonDeletingOperation::update);
+                made.add(object.getKind() + " " + object.getMetadata().getName());
+            }
+        }
+        if (!made.isEmpty()) {
+            LOG.warn("lease {}: recreated what was missing in namespace {}: {}", lease.id(), lease.namespace(), made);
+        }
+        return made;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.angler.k8s.TestLeases;
 import io.angler.k8s.crd.PoolContribution;
 import io.angler.k8s.crd.PoolLease;
 import io.angler.k8s.operator.AnglerOperator;
+import io.angler.k8s.operator.IdentitySecret;
 import io.angler.k8s.operator.LocalLedger;
 import io.angler.k8s.provision.ClusterEndpoint;
 import io.angler.node.provision.EgressPolicy;
@@ -30,7 +31,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The RBAC in deploy/rbac.yaml is exactly what the operator uses: the operator (with its own user
@@ -49,88 +50,13 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class RbacTest {
-    static final String NS = "angler-system";
+    static final String NS = RbacRules.NS;
     static final String AGENT = "angler-operator-under-test";
 
     KubernetesMockServer server;
     KubernetesClient client;
-
-    /** One authorization check: verb on group/resource, in a namespace or cluster-wide (null). */
-    record Access(String verb, String group, String resource, String namespace) {
-        String key() {
-            return verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource;
-        }
-    }
-
-    /** Maps a request as the API server's request-info resolver does. */
-    static Access access(RecordedRequest r) {
-        String path = r.getPath();
-        String query = "";
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            query = path.substring(q + 1);
-            path = path.substring(0, q);
-        }
-        String[] parts = path.substring(1).split("/");
-        int i;
-        String group;
-        if (parts[0].equals("api")) {
-            group = "";
-            i = 2;
-        } else {
-            group = parts[1];
-            i = 3;
-        }
-        String namespace = null;
-        if (parts.length > i + 2 && parts[i].equals("namespaces")) {
-            namespace = parts[i + 1];
-            i += 2;
-        }
-        String resource = parts[i];
-        String name = parts.length > i + 1 ? parts[i + 1] : null;
-        if (resource.equals("namespaces") && name != null) {
-            namespace = name;
-        }
-        String sub = parts.length > i + 2 ? parts[i + 2] : null;
-        String verb = switch (r.getMethod()) {
-            case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
-            case "POST" -> "create";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> name != null ? "delete" : "deletecollection";
-            default -> throw new AssertionError("unexpected method " + r.getMethod());
-        };
-        return new Access(verb, group, sub == null ? resource : resource + "/" + sub, namespace);
-    }
-
-    static boolean allows(List<PolicyRule> rules, Access a) {
-        return rules.stream().anyMatch(rule -> rule.getApiGroups().contains(a.group())
-                && rule.getResources().contains(a.resource()) && rule.getVerbs().contains(a.verb()));
-    }
-
-    static Set<String> granted(List<PolicyRule> rules) {
-        Set<String> out = new TreeSet<>();
-        for (PolicyRule rule : rules) {
-            if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
-                continue; // bind and approve: authorization checks, not requests (see below)
-            }
-            for (String g : rule.getApiGroups()) {
-                for (String res : rule.getResources()) {
-                    for (String v : rule.getVerbs()) {
-                        out.add(new Access(v, g, res, null).key());
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T extends HasMetadata> T find(Class<T> type, String name) {
-        return (T) Deploy.objects("rbac.yaml").stream()
-                .filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("deploy/rbac.yaml has no " + type.getSimpleName() + " " + name));
-    }
+    @TempDir
+    Path tmp;
 
     @Test
     void noWildcardsAnywhere() {
@@ -148,14 +74,14 @@ class RbacTest {
     @Test
     void theDeploymentRunsOneOperatorAsTheServiceAccountTheRbacGrants() {
         var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) Deploy.objects("operator.yaml").get(0);
-        var sa = find(io.fabric8.kubernetes.api.model.ServiceAccount.class, "angler-operator");
+        var sa = RbacRules.find(io.fabric8.kubernetes.api.model.ServiceAccount.class, "angler-operator");
         assertThat(deployment.getMetadata().getNamespace()).isEqualTo(sa.getMetadata().getNamespace()).isEqualTo(NS);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         var pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("angler-operator");
         var container = pod.getContainers().get(0);
-        assertThat(container.getArgs()).containsExactly("operator", "--in-cluster");
+        assertThat(container.getArgs()).startsWith("operator", "--in-cluster");
         assertThat(container.getEnv()).extracting(e -> e.getName())
                 .contains("ANGLER_PUBLIC_SERVER", "ANGLER_NAMESPACE", "ANGLER_SERVICE_ACCOUNT");
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -174,7 +100,7 @@ class RbacTest {
     @Test
     void theTenantClusterRoleIsTheTenantRole() {
         var role = new NamespaceObjects(TestLeases.lease("any"), EgressPolicy.ISOLATED, Optional.empty()).role();
-        assertThat(find(ClusterRole.class, "angler-tenant").getRules()).isEqualTo(role.getRules());
+        assertThat(RbacRules.find(ClusterRole.class, "angler-tenant").getRules()).isEqualTo(role.getRules());
     }
 
     @Test
@@ -214,6 +140,9 @@ class RbacTest {
             operator.leaseStore().put(a);
             provisioner.provision(a, new CredentialRequest.ServiceAccountToken());
             provisioner.provision(a, new CredentialRequest.ServiceAccountToken());
+            // an object deleted by hand, put back
+            client.resourceQuotas().inNamespace(a.namespace()).withName("angler-quota").delete();
+            assertThat(provisioner.restoreMissing(a)).containsExactly("ResourceQuota angler-quota");
             operator.leaseStore().put(a.withExpiry(a.expiresAt().plusSeconds(60)));
             provisioner.deprovision(a);
             operator.leaseStore().remove(a.id());
@@ -232,33 +161,27 @@ class RbacTest {
             eventually(() -> assertThat(client.certificates().v1().certificateSigningRequests().withName("angler-b")
                     .get()).isNull());
         }
+        // the node's identity kept in its Secret: made on the first start, read back on the next
+        new IdentitySecret(op, NS, IdentitySecret.DEFAULT_NAME).restoreInto(tmp.resolve("first"));
+        new IdentitySecret(op, NS, IdentitySecret.DEFAULT_NAME).restoreInto(tmp.resolve("second"));
         op.close();
 
-        ClusterRole cluster = find(ClusterRole.class, "angler-operator");
-        Role local = find(Role.class, "angler-operator");
+        ClusterRole cluster = RbacRules.clusterRole();
+        Role local = RbacRules.role();
         assertThat(local.getMetadata().getNamespace()).isEqualTo(NS);
-        Set<String> used = new TreeSet<>();
-        Set<String> denied = new TreeSet<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-            if (!AGENT.equals(r.getHeader("User-Agent"))) {
-                continue;
-            }
-            Access a = access(r);
-            used.add(a.key());
-            boolean ok = allows(cluster.getRules(), a) || (NS.equals(a.namespace()) && allows(local.getRules(), a));
-            if (!ok) {
-                denied.add(a.key() + (a.namespace() == null ? "" : " in " + a.namespace()) + "  <- " + r.getRequestLine());
-            }
-        }
-        assertThat(denied).as("requests the RBAC would deny").isEmpty();
-        Set<String> grants = new TreeSet<>(granted(cluster.getRules()));
-        grants.addAll(granted(local.getRules()));
-        Set<String> unused = new TreeSet<>(grants);
-        unused.removeAll(used);
+        RbacRules.Audit audit = RbacRules.audit(server, AGENT);
+        assertThat(audit.denied()).as("requests the RBAC would deny").isEmpty();
+        Set<String> unused = new TreeSet<>(RbacRules.grants());
+        unused.removeAll(audit.used());
         assertThat(unused).as("granted verbs the operator never used").isEmpty();
 
-        // The two grants that are authorization checks rather than requests, each on one name only.
+        // The grants restricted to one name: the identity Secret, and two authorization checks
+        // rather than requests.
+        assertThat(local.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getResources()).containsExactly("secrets");
+            assertThat(rule.getVerbs()).containsExactly("get");
+            assertThat(rule.getResourceNames()).containsExactly(IdentitySecret.DEFAULT_NAME);
+        });
         assertThat(cluster.getRules()).anySatisfy(rule -> {
             assertThat(rule.getResources()).containsExactly("clusterroles");
             assertThat(rule.getVerbs()).containsExactly("bind");

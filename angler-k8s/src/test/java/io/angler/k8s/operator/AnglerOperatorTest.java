@@ -56,8 +56,17 @@ class AnglerOperatorTest {
     }
 
     private void start() {
-        operator = new AnglerOperator(client, node, provisioner, NS, Clock.systemUTC());
+        start(AnglerOperator.PROVISIONING_GRACE);
+    }
+
+    private void start(Duration provisioningGrace) {
+        operator = new AnglerOperator(client, node, provisioner, NS, Clock.systemUTC(), provisioningGrace);
         operator.start();
+    }
+
+    private static Condition condition(PoolLease pl, String type) {
+        return pl.getStatus() == null || pl.getStatus().conditions() == null ? null
+                : pl.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
     }
 
     static PoolContribution contribution(String name, Map<String, String> unit, long quantity, String price,
@@ -96,7 +105,7 @@ class AnglerOperatorTest {
             assertThat(pc.getStatus().activeLeases()).isZero();
             assertThat(pc.getStatus().observedGeneration()).isEqualTo(pc.getMetadata().getGeneration());
         });
-        assertThat(node.calls()).containsExactly("publish gpu-pool q=10 f=(2*(q-r))+20 at [4, 5, 6]");
+        assertThat(node.calls()).containsExactly("restore []", "publish gpu-pool q=10 f=(2*(q-r))+20 at [4, 5, 6]");
         var offer = node.offer("gpu-pool").orElseThrow();
         assertThat(offer.leaseLimits().minDuration()).isEqualTo(Duration.ofMinutes(5));
         assertThat(offer.leaseLimits().maxDuration()).isEqualTo(Duration.ofHours(24));
@@ -181,6 +190,109 @@ class AnglerOperatorTest {
         });
         eventually(() -> assertThat(ready(get("gpu-pool")).getStatus()).isEqualTo("True"));
         assertThat(node.offer("gpu-pool").orElseThrow().quantity()).isEqualTo(5);
+    }
+
+    @Test
+    void anOfferIsReadyOnlyOnceItIsStoredInTheDht() {
+        java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>(
+                "no DHT node stored key 1234");
+        node = new RecordingNode() {
+            @Override
+            public String announceProblem(String offerName) {
+                return problem.get();
+            }
+        };
+        start();
+        client.resource(gpu(4, "50")).create();
+        eventually(() -> {
+            Condition c = ready(get("gpu-pool"));
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("Announcing");
+            assertThat(c.getMessage()).contains("not yet stored in the pool's DHT: no DHT node stored key 1234");
+            assertThat(get("gpu-pool").getStatus().remainingUnits()).as("sessions are served meanwhile").isEqualTo(4);
+        });
+        problem.set("");
+        eventually(Duration.ofSeconds(10), () -> assertThat(ready(get("gpu-pool")).getReason()).isEqualTo("Announced"));
+    }
+
+    @Test
+    void aContributionCollidingWithAnotherIsNotAnnouncedAndItsOldVersionIsWithdrawn() {
+        node = new RecordingNode() {
+            @Override
+            public synchronized void publish(io.angler.core.offer.Offer offer, List<Integer> precisions) {
+                if (offer.quantity() == 13) {
+                    throw new IllegalArgumentException("offers 'other' and '" + offer.name() + "' share the pool key");
+                }
+                super.publish(offer, precisions);
+            }
+        };
+        start();
+        client.resource(gpu(4, "50")).create();
+        eventually(() -> assertThat(ready(get("gpu-pool")).getStatus()).isEqualTo("True"));
+        client.resources(PoolContribution.class).withName("gpu-pool").edit(pc -> {
+            pc.setSpec(gpu(13, "50").getSpec());
+            return pc;
+        });
+        eventually(() -> {
+            Condition c = ready(get("gpu-pool"));
+            assertThat(c.getReason()).isEqualTo("Conflict");
+            assertThat(c.getMessage()).isEqualTo("offers 'other' and 'gpu-pool' share the pool key");
+            assertThat(node.offer("gpu-pool")).isEmpty();
+        });
+        assertThat(node.calls()).last().isEqualTo("withdraw gpu-pool");
+    }
+
+    @Test
+    void theRuntimeStartsWithTheValidContributionsOnly() {
+        client.resource(gpu(10, "20")).create();
+        client.resource(contribution("broken", Map.of("cpu", "1"), 5, "(2*q", "dn5bpsbw")).create();
+        // same unit and cell as gpu-pool: one pool key, so only the first listed is restored
+        client.resource(contribution("twin", Map.of("cpu", "500m", "memory", "1Gi", "nvidia.com/gpu", "1"), 3, "9",
+                "dn5bpsbw")).create();
+        start();
+        assertThat(node.calls().get(0)).isIn("restore [gpu-pool]", "restore [twin]");
+    }
+
+    @Test
+    void missingObjectsOfALiveLeaseAreRestoredAfterItsProvisioningGrace() {
+        Lease old = TestLeases.lease("lease-o", "gpu-pool", "cpu=1", 2, Instant.now().minus(Duration.ofHours(1)),
+                Duration.ofHours(3));
+        Lease young = TestLeases.lease("lease-n", "gpu-pool", "cpu=1", 1, Instant.now(), Duration.ofHours(3));
+        PoolLeaseStore store = new PoolLeaseStore(client, NS);
+        for (Lease l : List.of(old, young)) {
+            store.put(l);
+            MockCluster.expectToken(server, l.namespace(), "tok");
+            provisioner.provision(l, new CredentialRequest.ServiceAccountToken());
+        }
+        // objects deleted by hand while the operator was down
+        client.resourceQuotas().inNamespace(old.namespace()).withName("angler-quota").delete();
+        client.rbac().roleBindings().inNamespace(old.namespace()).withName("angler-tenant").delete();
+        client.resourceQuotas().inNamespace(young.namespace()).withName("angler-quota").delete();
+        // and a PoolLease the ledger does not hold (not granted by this provider): never provisioned
+        Lease stranger = TestLeases.lease("lease-s", "gpu-pool", "cpu=1", 1, Instant.now().minus(Duration.ofHours(1)),
+                Duration.ofHours(3));
+
+        start(Duration.ofSeconds(4));
+        store.put(stranger);
+        eventually(() -> {
+            assertThat(client.resourceQuotas().inNamespace(old.namespace()).withName("angler-quota").get()).isNotNull();
+            assertThat(client.rbac().roleBindings().inNamespace(old.namespace()).withName("angler-tenant").get())
+                    .isNotNull();
+            Condition c = condition(client.resources(PoolLease.class).inNamespace(NS).withName("lease-o").get(),
+                    PoolLeaseReconciler.PROVISIONED);
+            assertThat(c).isNotNull();
+            assertThat(c.getReason()).isEqualTo("Restored");
+            assertThat(c.getMessage()).isEqualTo("recreated [ResourceQuota angler-quota, RoleBinding angler-tenant]");
+            assertThat(client.resources(PoolLease.class).inNamespace(NS).withName("lease-n").get().getStatus())
+                    .isNotNull();
+        });
+        assertThat(client.resourceQuotas().inNamespace(young.namespace()).withName("angler-quota").get())
+                .as("left alone within the grace: its claim may still be provisioning it").isNull();
+        eventually(() -> assertThat(client.resourceQuotas().inNamespace(young.namespace()).withName("angler-quota")
+                .get()).as("restored once the grace is over").isNotNull());
+        assertThat(client.namespaces().withName(stranger.namespace()).get()).isNull();
+        assertThat(condition(client.resources(PoolLease.class).inNamespace(NS).withName("lease-s").get(),
+                PoolLeaseReconciler.PROVISIONED)).isNull();
     }
 
     @Test

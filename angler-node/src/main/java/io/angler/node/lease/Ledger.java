@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * is known, a loser's reservation is released and a winner's shrinks to the units it won; the claim
  * converts it into a lease. Capacity is never revealed: a provider with nothing left still takes
  * part, with capacity 0.
+ *
+ * <p>Offers may be added, replaced and removed while the ledger runs (the Kubernetes operator
+ * publishes them from PoolContributions). Leases and reservations are counted by offer name, so a
+ * replaced offer keeps them: with a quantity below what is leased its free units are 0, never
+ * negative, and leases of a removed offer run until they end. A session is settled and claimed on
+ * the terms of the offer as it was when the session started (its unit and lease limits), whatever
+ * happened to the offer since.
  *
  * <p>Durability: leases go to the {@link LeaseStore} before a claim is answered; won reservations
  * waiting for their claim go to {@code reservations.json}. Reservations of running sessions live
@@ -43,6 +51,8 @@ public final class Ledger {
     private final PlacementWidths widths;
     private final Map<String, Lease> leases = new LinkedHashMap<>();
     private final Map<SessionKey, Reservation> reservations = new LinkedHashMap<>();
+    /** For each reservation, the offer as it was when its session started: what a claim grants. */
+    private final Map<SessionKey, Offer> terms = new HashMap<>();
 
     private Ledger(Collection<Offer> offers, LeaseStore store, ReservationFile reservationFile, Clock clock,
                    PlacementWidths widths) {
@@ -82,6 +92,7 @@ public final class Ledger {
                 dropped++;
             } else {
                 reservations.put(r.key(), r);
+                terms.put(r.key(), offers.get(r.offer()));
             }
         }
         if (dropped > 0) {
@@ -121,6 +132,7 @@ public final class Ledger {
             price = widths.maxPrice();
         }
         reservations.put(key, new Reservation(key, offerName, capacity, price, Reservation.State.IN_SESSION, deadline));
+        terms.put(key, offer);
         return new SessionInput(capacity, price);
     }
 
@@ -139,11 +151,11 @@ public final class Ledger {
         }
         notifyAll(); // claims waiting in awaitSettled
         if (unitsWon == 0) {
-            reservations.remove(key);
+            drop(key);
             return;
         }
         if (unitsWon < 0 || unitsWon > r.units() || price < 0) {
-            reservations.remove(key);
+            drop(key);
             throw new LedgerException(LedgerException.Kind.CONFLICT, "session " + key.sessionId()
                     + ": the result does not match this provider's input; nothing is awarded");
         }
@@ -173,7 +185,7 @@ public final class Ledger {
 
     /** Ends a session without a result (timeout, disconnect, failed check); releases what it held. */
     public synchronized void abort(SessionKey key) {
-        Reservation r = reservations.remove(key);
+        Reservation r = drop(key);
         notifyAll();
         if (r != null && r.state() == Reservation.State.WON) {
             saveWon();
@@ -203,13 +215,13 @@ public final class Ledger {
             throw new LedgerException(LedgerException.Kind.CONFLICT, "session " + key.sessionId()
                     + " has not finished its placement");
         }
-        Offer offer = offers.get(r.offer());
-        Duration length = limits(r.offer()).clamp(requested);
+        Offer offer = terms.get(key);
+        Duration length = offer.leaseLimits().clamp(requested);
         Lease lease = new Lease(key.leaseId(), r.offer(), key.requester(), offer.unit(), r.units(), r.price(),
                 key.namespace(), now, now.plus(length));
         store.put(lease); // durable first: a crash after this finds the lease and drops the reservation
         leases.put(lease.id(), lease);
-        reservations.remove(key);
+        drop(key);
         saveWon();
         return lease;
     }
@@ -275,6 +287,40 @@ public final class Ledger {
         leases.remove(leaseId);
     }
 
+    /**
+     * Forgets a lease whose namespace is gone and whose stored record someone else is removing (the
+     * operator deletes a PoolLease through its finalizer); its units return to the offer. The store
+     * is not touched. Forgetting an absent lease does nothing.
+     */
+    public synchronized void forget(String leaseId) {
+        leases.remove(leaseId);
+    }
+
+    /**
+     * Adds an offer, or replaces the offer of that name (a new quantity, price function, unit,
+     * location or limits). Its leases and reservations stay counted against it: a quantity below
+     * what is held leaves 0 free units until enough of them end.
+     */
+    public synchronized void putOffer(Offer offer) {
+        if (offer == null) {
+            throw new IllegalArgumentException("ledger: an offer is required");
+        }
+        offers.put(offer.name(), offer);
+    }
+
+    /**
+     * Removes an offer: no new session can enter it. Its leases run until they end, and sessions
+     * already running on it are settled and claimed on the terms they started with.
+     */
+    public synchronized void removeOffer(String offerName) {
+        offers.remove(offerName);
+    }
+
+    /** The offer of that name as it is now, if there is one. */
+    public synchronized Optional<Offer> offer(String offerName) {
+        return Optional.ofNullable(offers.get(offerName));
+    }
+
     /** Drops reservations past their deadline or claim window; returns how many. */
     public synchronized int dropStaleReservations() {
         Instant now = clock.instant();
@@ -284,6 +330,7 @@ public final class Ledger {
             Reservation r = it.next();
             if (!r.expiresAt().isAfter(now)) {
                 it.remove();
+                terms.remove(r.key());
                 n++;
                 wonChanged |= r.state() == Reservation.State.WON;
             }
@@ -315,6 +362,11 @@ public final class Ledger {
 
     public synchronized Lease lease(String leaseId) {
         return leases.get(leaseId);
+    }
+
+    private Reservation drop(SessionKey key) {
+        terms.remove(key);
+        return reservations.remove(key);
     }
 
     private LeaseLimits limits(String offerName) {

@@ -16,14 +16,17 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operations endpoint of a long-running node: {@code GET /metrics} (Prometheus text format)
- * and {@code GET /healthz} (200 "ok", or 503 listing the failing checks). One thread; bind it to
+ * The operations endpoint of a long-running node: {@code GET /metrics} (Prometheus text format),
+ * {@code GET /healthz} (200 "ok", or 503 listing the failing checks: is the node ready to serve)
+ * and {@code GET /livez} (the same for the checks whose failure means the process is broken and
+ * should be restarted; a node waiting for its DHT is not ready but alive). One thread; bind it to
  * localhost or a management network, since lease counts are the provider's business.
  */
 public final class OpsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    private final Map<String, BooleanSupplier> liveChecks = new LinkedHashMap<>();
 
     public OpsServer(InetSocketAddress bind, NodeMetrics metrics) {
         try {
@@ -39,13 +42,22 @@ public final class OpsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> respond(ex, () -> new Response(200,
                 "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
-        server.createContext("/healthz", ex -> respond(ex, this::health));
-        server.createContext("/", ex -> respond(ex, () -> new Response(404, "text/plain", "not found: try /metrics or /healthz\n")));
+        server.createContext("/healthz", ex -> respond(ex, () -> health(checks)));
+        server.createContext("/livez", ex -> respond(ex, () -> health(liveChecks)));
+        server.createContext("/", ex -> respond(ex, () -> new Response(404, "text/plain",
+                "not found: try /metrics, /healthz or /livez\n")));
     }
 
     /** Adds a named check that /healthz reports; it must be cheap and must not block. */
     public synchronized OpsServer check(String name, BooleanSupplier healthy) {
         checks.put(name, healthy);
+        return this;
+    }
+
+    /** Adds a named check that both /healthz and /livez report; it must be cheap and must not block. */
+    public synchronized OpsServer liveCheck(String name, BooleanSupplier healthy) {
+        checks.put(name, healthy);
+        liveChecks.put(name, healthy);
         return this;
     }
 
@@ -58,9 +70,9 @@ public final class OpsServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private synchronized Response health() {
+    private synchronized Response health(Map<String, BooleanSupplier> which) {
         List<String> failing = new ArrayList<>();
-        for (Map.Entry<String, BooleanSupplier> c : checks.entrySet()) {
+        for (Map.Entry<String, BooleanSupplier> c : which.entrySet()) {
             boolean ok;
             try {
                 ok = c.getValue().getAsBoolean();

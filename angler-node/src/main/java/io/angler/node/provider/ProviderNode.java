@@ -13,7 +13,10 @@ import io.angler.node.limit.SessionRateLimiter;
 import io.angler.node.metrics.NodeMetrics;
 import io.angler.node.metrics.OpsServer;
 import io.angler.node.provision.Provisioner;
+import io.angler.core.geo.Geohash;
+import io.angler.node.config.NodeSettings;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
@@ -24,9 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A running provider: its identity, ledger and leases, the control endpoint, the MPC endpoint its
  * sessions connect through, its offers announced on the DHT, the lease sweep, and the metrics and
- * health endpoint. Started from a {@link ProviderConfig}; closing it withdraws the offers and stops
- * every thread and listener it started. Running sessions die with it, and so do their
- * reservations; the leases stay in the data directory for the next start.
+ * health endpoint. Started from a {@link ProviderConfig}, or from node settings alone with offers
+ * {@link #publish published} and {@link #withdraw withdrawn} while it runs (the Kubernetes
+ * operator does that from PoolContributions). Closing it withdraws the offers and stops every
+ * thread and listener it started. Running sessions die with it, and so do their reservations; the
+ * leases stay in their store for the next start.
  */
 public final class ProviderNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProviderNode.class);
@@ -36,6 +41,7 @@ public final class ProviderNode implements AutoCloseable {
     public static final String DHT_DIR = "dht";
 
     private final ProviderConfig config;
+    private final NodeSettings settings;
     private final TlsIdentity identity;
     private final Ledger ledger;
     private final LeaseKeeper keeper;
@@ -48,10 +54,11 @@ public final class ProviderNode implements AutoCloseable {
     /** Closed before the sessions when it holds connections of its own (the MPC runner does). */
     private final AutoCloseable closeableRunner;
 
-    private ProviderNode(ProviderConfig config, TlsIdentity identity, Ledger ledger, LeaseKeeper keeper,
-                         NodeMetrics metrics, ProviderSessions sessions, MpcListener mpc, ControlServer control,
-                         OpsServer ops, OfferAnnouncer announcer, AutoCloseable closeableRunner) {
+    private ProviderNode(ProviderConfig config, NodeSettings settings, TlsIdentity identity, Ledger ledger,
+                         LeaseKeeper keeper, NodeMetrics metrics, ProviderSessions sessions, MpcListener mpc,
+                         ControlServer control, OpsServer ops, OfferAnnouncer announcer, AutoCloseable closeableRunner) {
         this.config = config;
+        this.settings = settings;
         this.identity = identity;
         this.ledger = ledger;
         this.keeper = keeper;
@@ -76,11 +83,34 @@ public final class ProviderNode implements AutoCloseable {
      */
     public static ProviderNode start(ProviderConfig config, Provisioner provisioner, LeaseStore leases,
                                      Function<MpcListener, SessionRunner> runners, Clock clock) {
-        var node = config.node();
+        return start(config, config.node(), config.offers().get(0).offer().location(), config.offers(), provisioner,
+                leases, runners, clock);
+    }
+
+    /**
+     * Starts a provider whose offers are published while it runs (the operator's node).
+     *
+     * @param node the node's settings
+     * @param location where the node is: its DHT node ID starts with this cell's bits
+     * @param offers the offers to serve and announce from the start (may be empty)
+     * @param provisioner what provisions leases
+     * @param leases where leases are kept, or null for {@code leases.json} in the data directory
+     * @param runners makes the runner of this provider's side of a placement, or null (see above)
+     * @param clock the time source
+     */
+    public static ProviderNode start(NodeSettings node, Geohash location, List<OfferConfig> offers,
+                                     Provisioner provisioner, LeaseStore leases,
+                                     Function<MpcListener, SessionRunner> runners, Clock clock) {
+        return start(null, node, location, offers, provisioner, leases, runners, clock);
+    }
+
+    private static ProviderNode start(ProviderConfig config, NodeSettings node, Geohash location,
+                                      List<OfferConfig> offers, Provisioner provisioner, LeaseStore leases,
+                                      Function<MpcListener, SessionRunner> runners, Clock clock) {
         TlsIdentity identity = TlsIdentity.loadOrCreate(node.dataDir());
         LeaseStore store = leases != null ? leases : new FileLeaseStore(node.dataDir());
-        Ledger ledger = Ledger.open(config.offerList(), store, node.dataDir(), clock);
-        warnAboutMinimums(config);
+        Ledger ledger = Ledger.open(offers.stream().map(OfferConfig::offer).toList(), store, node.dataDir(), clock);
+        offers.forEach(ProviderNode::warnAboutMinimum);
         LeaseKeeper keeper = new LeaseKeeper(ledger, provisioner);
         keeper.sweep(); // leases that expired while the node was down
         NodeMetrics metrics = new NodeMetrics(NodeMetrics.Role.PROVIDER);
@@ -96,17 +126,17 @@ public final class ProviderNode implements AutoCloseable {
             runner = runners == null ? null : runners.apply(mpc);
             // What requesters are told and find: the advertised ports (a relay or port forward may stand in front).
             int advertisedMpc = node.advertise().mpc(mpc.address().getPort());
-            sessions = new ProviderSessions(config, identity.fingerprint(), advertisedMpc, keeper,
-                    new SessionRateLimiter(node.rateLimits()), metrics, runner, clock);
+            sessions = new ProviderSessions(node.sessions(), offers, identity.fingerprint(), advertisedMpc,
+                    keeper, new SessionRateLimiter(node.rateLimits()), metrics, runner, clock);
             control = ControlServer.start(identity, node.listen().resolve(), sessions::handle, ControlServer.Limits.DEFAULT);
             if (node.dht() != null) {
-                announcer = OfferAnnouncer.start(node.dht(), node.dataDir().resolve(DHT_DIR), config.offers(),
+                announcer = OfferAnnouncer.start(node.dht(), node.dataDir().resolve(DHT_DIR), location, offers,
                         node.advertise().control(control.address().getPort()));
             }
             if (node.metrics() != null) {
                 ControlServer c = control;
                 OfferAnnouncer a = announcer;
-                ops = new OpsServer(node.metrics().resolve(), metrics).check("control", c::isRunning);
+                ops = new OpsServer(node.metrics().resolve(), metrics).liveCheck("control", c::isRunning);
                 if (a != null) {
                     ops.check("dht-announced", a::announced);
                 }
@@ -117,12 +147,12 @@ public final class ProviderNode implements AutoCloseable {
             closeAll(announcer, control, ops, closeable(runner), sessions, mpc, keeper);
             throw e;
         }
-        ProviderNode p = new ProviderNode(config, identity, ledger, keeper, metrics, sessions, mpc, control, ops, announcer,
-                closeable(runner));
+        ProviderNode p = new ProviderNode(config, node, identity, ledger, keeper, metrics, sessions, mpc, control, ops,
+                announcer, closeable(runner));
         log.info("provider {} listening on {} (control), {} (MPC){}{}; offers: {}", identity.fingerprint(),
                 control.address(), mpc.address(), ops == null ? "" : ", " + ops.address() + " (metrics, health)",
                 announcer == null ? "; not on the DHT" : "; DHT node " + announcer.endpoint(),
-                config.offers().stream().map(ProviderNode::describe).collect(Collectors.joining("; ")));
+                offers.isEmpty() ? "none yet" : offers.stream().map(ProviderNode::describe).collect(Collectors.joining("; ")));
         return p;
     }
 
@@ -130,13 +160,11 @@ public final class ProviderNode implements AutoCloseable {
      * The placement circuit has no input for a provider's minimum request, so a minimum cannot be
      * applied without revealing something (docs/protocol.md): say so rather than pretend.
      */
-    private static void warnAboutMinimums(ProviderConfig config) {
-        for (OfferConfig oc : config.offers()) {
-            if (oc.offer().leaseLimits().minUnits() > 1) {
-                log.warn("offer {}: lease.minUnits {} is NOT enforced in sessions: the placement circuit has no input"
-                        + " for a minimum request (see docs/protocol.md, \"Minimum request size\")", oc.offer().name(),
-                        oc.offer().leaseLimits().minUnits());
-            }
+    private static void warnAboutMinimum(OfferConfig oc) {
+        if (oc.offer().leaseLimits().minUnits() > 1) {
+            log.warn("offer {}: lease.minUnits {} is NOT enforced in sessions: the placement circuit has no input"
+                    + " for a minimum request (see docs/protocol.md, \"Minimum request size\")", oc.offer().name(),
+                    oc.offer().leaseLimits().minUnits());
         }
     }
 
@@ -146,8 +174,66 @@ public final class ProviderNode implements AutoCloseable {
                 + oc.announcePrecisions() + ")";
     }
 
+    /** The configuration it was started from, or null for a node whose offers are published at run time. */
     public ProviderConfig config() {
         return config;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Serves and announces an offer from now on, or replaces the offer of that name (a new quantity,
+     * price function, unit, location or precisions). Its leases and reservations stay counted (see
+     * {@link Ledger}). Announcing runs in the background: {@link #announceProblem(String)} says when
+     * it is done.
+     *
+     * @throws IllegalArgumentException if another offer has one of its pool keys; nothing changes then
+     */
+    public synchronized void publish(OfferConfig oc) {
+        sessions.checkKeys(oc);
+        ledger.putOffer(oc.offer()); // counted before any session can find it
+        sessions.publish(oc);
+        if (announcer != null) {
+            announcer.announce(oc);
+        }
+        warnAboutMinimum(oc);
+    }
+
+    /**
+     * Stops announcing and serving the offer; its leases run until they end, and sessions already
+     * running on it finish. Idempotent.
+     */
+    public synchronized void withdraw(String offerName) {
+        if (announcer != null) {
+            announcer.withdraw(offerName);
+        }
+        sessions.withdraw(offerName);
+        ledger.removeOffer(offerName);
+    }
+
+    /**
+     * Why the offer is not stored on the DHT yet: "" once it is, and when there is no DHT or no such
+     * offer.
+     */
+    public String announceProblem(String offerName) {
+        return announcer == null ? "" : announcer.problem(offerName);
+    }
+
+    /**
+     * Adds a check to /healthz (the node must have a metrics endpoint, else this does nothing).
+     *
+     * @param live true if a failure means the process should be restarted (it also fails /livez)
+     */
+    public void healthCheck(String name, boolean live, java.util.function.BooleanSupplier healthy) {
+        if (ops != null) {
+            if (live) {
+                ops.liveCheck(name, healthy);
+            } else {
+                ops.check(name, healthy);
+            }
+        }
     }
 
     public TlsIdentity identity() {

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +55,10 @@ public final class ProviderSessions implements AutoCloseable {
 
     private final String fingerprint;
     private final int mpcPort;
-    private final Map<String, Offer> offersByKey = new HashMap<>();
+    /** The published offers by pool key (hex): read by every set-up, changed by publish and withdraw. */
+    private final Map<String, Offer> offersByKey = new ConcurrentHashMap<>();
+    /** Each published offer's pool keys; guarded by {@code this}. */
+    private final Map<String, List<PoolKey>> keysByOffer = new HashMap<>();
     private final SessionSettings settings;
     private final LeaseKeeper keeper;
     private final SessionRateLimiter limiter;
@@ -81,14 +85,22 @@ public final class ProviderSessions implements AutoCloseable {
      */
     public ProviderSessions(ProviderConfig config, String fingerprint, int mpcPort, LeaseKeeper keeper,
                             SessionRateLimiter limiter, NodeMetrics metrics, SessionRunner runner, Clock clock) {
+        this(config.node().sessions(), config.offers(), fingerprint, mpcPort, keeper, limiter, metrics, runner, clock);
+    }
+
+    /**
+     * @param settings session bounds
+     * @param offers the offers served from the start (more may be {@link #publish published} later)
+     */
+    public ProviderSessions(SessionSettings settings, List<OfferConfig> offers, String fingerprint, int mpcPort,
+                            LeaseKeeper keeper, SessionRateLimiter limiter, NodeMetrics metrics, SessionRunner runner,
+                            Clock clock) {
         this.fingerprint = fingerprint;
         this.mpcPort = mpcPort;
-        for (OfferConfig oc : config.offers()) {
-            for (PoolKey k : oc.poolKeys()) {
-                offersByKey.put(k.hex(), oc.offer());
-            }
+        for (OfferConfig oc : offers) {
+            publish(oc);
         }
-        this.settings = config.node().sessions();
+        this.settings = settings;
         this.keeper = keeper;
         this.limiter = limiter;
         this.metrics = metrics;
@@ -99,6 +111,55 @@ public final class ProviderSessions implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Serves set-ups under the offer's pool keys from now on, replacing the keys of an offer of the
+     * same name (set-ups under keys it no longer has are refused as an unknown pool).
+     *
+     * @throws IllegalArgumentException if another offer has one of its pool keys (same unit and
+     *     cell: a session could not tell them apart); nothing is changed then
+     */
+    public synchronized void publish(OfferConfig oc) {
+        checkKeys(oc);
+        String name = oc.offer().name();
+        List<PoolKey> keys = oc.poolKeys();
+        // The new keys first, then the old ones it lost: a set-up under a key it keeps never misses it.
+        for (PoolKey k : keys) {
+            offersByKey.put(k.hex(), oc.offer());
+        }
+        List<PoolKey> old = keysByOffer.put(name, keys);
+        if (old != null) {
+            for (PoolKey k : old) {
+                if (!keys.contains(k)) {
+                    offersByKey.remove(k.hex());
+                }
+            }
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException if another offer has one of the offer's pool keys
+     */
+    public synchronized void checkKeys(OfferConfig oc) {
+        String name = oc.offer().name();
+        for (PoolKey k : oc.poolKeys()) {
+            Offer other = offersByKey.get(k.hex());
+            if (other != null && !other.name().equals(name)) {
+                throw new IllegalArgumentException("offers '" + other.name() + "' and '" + name + "' share the pool key"
+                        + " of cell " + k.cell() + " (same unit and area): a session could not tell them apart");
+            }
+        }
+    }
+
+    /** Stops serving set-ups for the offer (sessions already running on it go on). Idempotent. */
+    public synchronized void withdraw(String offerName) {
+        List<PoolKey> keys = keysByOffer.remove(offerName);
+        if (keys != null) {
+            for (PoolKey k : keys) {
+                offersByKey.remove(k.hex());
+            }
+        }
     }
 
     /** Tells {@code o} every session result from now on (the demo shows what each provider learned). */

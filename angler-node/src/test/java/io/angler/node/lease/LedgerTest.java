@@ -80,6 +80,71 @@ class LedgerTest {
     }
 
     @Test
+    void aReplacedOfferKeepsItsLeasesAndNeverOversells() {
+        Ledger l = open(offer("small", 10, "30"));
+        l.enter(session(ALICE, 1), "small", in(HOUR));
+        l.settle(session(ALICE, 1), 6, 30, in(HOUR));
+        l.claim(session(ALICE, 1), HOUR);
+        assertThat(l.balance("small")).isEqualTo(new Ledger.Balance(10, 6, 0, 4));
+
+        l.putOffer(offer("small", 4, "(3*q)+r"));
+        assertThat(l.balance("small")).as("fewer units than leased: nothing free, not a negative count")
+                .isEqualTo(new Ledger.Balance(4, 6, 0, 0));
+        SessionInput in = l.enter(session(BOB, 2), "small", in(HOUR));
+        assertThat(in.capacity()).isZero();
+        assertThat(in.price()).as("the new price function, at r = 0").isEqualTo(12);
+        l.abort(session(BOB, 2));
+
+        l.putOffer(offer("small", 15, "(3*q)+r"));
+        assertThat(l.balance("small")).isEqualTo(new Ledger.Balance(15, 6, 0, 9));
+        assertThat(l.enter(session(BOB, 3), "small", in(HOUR))).isEqualTo(new SessionInput(9, 54));
+    }
+
+    @Test
+    void aRemovedOfferTakesNoSessionButItsLeasesAndWinsRunOnTheirTerms() {
+        Offer small = offer("small", 10, "30");
+        Ledger l = open(small);
+        l.enter(session(ALICE, 1), "small", in(HOUR));
+        l.settle(session(ALICE, 1), 3, 30, in(HOUR));
+        Lease held = l.claim(session(ALICE, 1), HOUR);
+        l.enter(session(BOB, 2), "small", in(HOUR));
+        l.settle(session(BOB, 2), 2, 30, in(HOUR));
+        SessionKey running = session(BOB, 3);
+        l.enter(running, "small", in(HOUR));
+
+        // replaced by an offer of another unit, then removed altogether
+        l.putOffer(new Offer("small", ResourceUnit.parse("cpu=1"), 10, PriceFunction.parse("30"), Geohash.of("dn5bpsbw"),
+                new LeaseLimits(Duration.ofMinutes(1), Duration.ofMinutes(10), 1)));
+        l.removeOffer("small");
+        assertThat(l.offer("small")).isEmpty();
+        assertThatThrownBy(() -> l.enter(session(BOB, 4), "small", in(HOUR))).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("no offer named 'small'");
+        assertThat(l.leases()).containsExactly(held);
+
+        Lease won = l.claim(session(BOB, 2), Duration.ofHours(5));
+        assertThat(won.unit()).as("claimed on the terms the session started with").isEqualTo(small.unit());
+        assertThat(won.expiresAt()).as("the old offer's lease limit (1 day), not the replacement's")
+                .isEqualTo(in(Duration.ofHours(5)));
+        l.settle(running, 1, 30, in(HOUR));
+        assertThat(l.claim(running, HOUR).unit()).isEqualTo(small.unit());
+
+        l.putOffer(small);
+        assertThat(l.balance("small")).isEqualTo(new Ledger.Balance(10, 6, 0, 4));
+    }
+
+    @Test
+    void forgettingALeaseReturnsItsUnitsAndLeavesTheStoreAlone() {
+        Ledger l = open(offer("small", 10, "30"));
+        l.enter(session(ALICE, 1), "small", in(HOUR));
+        l.settle(session(ALICE, 1), 3, 30, in(HOUR));
+        Lease lease = l.claim(session(ALICE, 1), HOUR);
+        l.forget(lease.id());
+        l.forget(lease.id());
+        assertThat(l.balance("small").free()).isEqualTo(10);
+        assertThat(new FileLeaseStore(dir).all()).as("the store is someone else's to clean").containsExactly(lease);
+    }
+
+    @Test
     void aClaimCanWaitForTheResultToBeRecorded() throws Exception {
         Ledger l = open(offer("small", 5, "7"));
         SessionKey k = session(ALICE, 1);

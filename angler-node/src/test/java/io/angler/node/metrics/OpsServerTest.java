@@ -56,4 +56,31 @@ class OpsServerTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void livezReportsOnlyTheLiveChecksWhileHealthzReportsThemAll() throws Exception {
+        AtomicBoolean control = new AtomicBoolean(true);
+        AtomicBoolean announced = new AtomicBoolean(false);
+        try (OpsServer ops = new OpsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new NodeMetrics(NodeMetrics.Role.PROVIDER)).liveCheck("control", control::get)
+                .check("dht-announced", announced::get).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + ops.address().getPort();
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("failing: dht-announced\n");
+            control.set(false);
+            live = http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(503);
+            assertThat(live.body()).isEqualTo("failing: control\n");
+            ready = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.body()).isEqualTo("failing: control, dht-announced\n");
+        }
+    }
 }

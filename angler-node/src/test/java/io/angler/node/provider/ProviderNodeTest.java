@@ -7,6 +7,9 @@ import io.angler.core.placement.Allocation;
 import io.angler.core.placement.PlacementMode;
 import io.angler.core.placement.PlacementRequest;
 import io.angler.mpc.net.TlsIdentity;
+import io.angler.core.offer.Offer;
+import io.angler.core.offer.PriceFunction;
+import io.angler.node.config.OfferConfig;
 import io.angler.node.config.ProviderConfig;
 import io.angler.node.config.ProviderConfigLoader;
 import io.angler.node.control.ControlClient;
@@ -152,6 +155,65 @@ class ProviderNodeTest {
             assertThat(a.ledger().balance("small").reserved()).isZero();
         }
         assertThat(Files.exists(ca.node().dataDir().resolve("leases.json"))).isFalse();
+    }
+
+    @Test
+    void offersPublishedAtRunTimeAreServedReplacedAndWithdrawn() throws Exception {
+        ProviderConfig base = config("dyn", 1, "1");
+        var settings = base.node();
+        ManifestProvisioner prov = new ManifestProvisioner(base.provisioner().directory(),
+                new NamespaceManifests(base.provisioner().egress()), null);
+        try (ProviderNode node = ProviderNode.start(settings, base.offers().get(0).offer().location(), List.of(), prov,
+                null, listener -> mpc.providerRunner(), Clock.systemUTC())) {
+            assertThat(node.config()).isNull();
+            OfferConfig small = new OfferConfig(base.offers().get(0).offer(), List.of(5, 6));
+            String key = small.poolKeys().get(0).hex(); // precision 5
+            String key6 = small.poolKeys().get(1).hex();
+            assertThat(setupError(node, key, "00000000000000000000000000000001").code()).isEqualTo(ErrorCode.UNKNOWN_POOL);
+
+            node.publish(new OfferConfig(new Offer("small", small.offer().unit(), 8, PriceFunction.parse("40"),
+                    small.offer().location(), small.offer().leaseLimits()), List.of(5, 6)));
+            assertThat(node.announceProblem("small")).as("no DHT: nothing to wait for").isEmpty();
+            String sid = "00000000000000000000000000000002";
+            var first = setup(node, key, sid);
+            assertThat(mpc.session(first).request(PlacementRequest.single(3))).containsExactly(new Allocation(1, 3, 40));
+            assertThat(claim(node, sid).units()).isEqualTo(3);
+            assertThat(node.ledger().balance("small")).isEqualTo(new Ledger.Balance(8, 3, 0, 5));
+
+            // re-priced, now announced at precision 6 only: the precision-5 key is no longer served
+            node.publish(new OfferConfig(new Offer("small", small.offer().unit(), 8, PriceFunction.parse("2*r"),
+                    small.offer().location(), small.offer().leaseLimits()), List.of(6)));
+            assertThat(setupError(node, key, "00000000000000000000000000000003").code()).isEqualTo(ErrorCode.UNKNOWN_POOL);
+            String sid4 = "00000000000000000000000000000004";
+            var second = setup(node, key6, sid4);
+            assertThat(mpc.session(second).request(PlacementRequest.single(1))).containsExactly(new Allocation(1, 1, 10));
+
+            assertThatThrownBy(() -> node.publish(new OfferConfig(new Offer("twin", small.offer().unit(), 1,
+                    PriceFunction.parse("1"), small.offer().location(), small.offer().leaseLimits()), List.of(6))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share the pool key");
+            assertThat(node.ledger().offer("twin")).as("a refused offer changes nothing").isEmpty();
+
+            node.withdraw("small");
+            node.withdraw("small");
+            assertThat(setupError(node, key6, "00000000000000000000000000000005").code())
+                    .isEqualTo(ErrorCode.UNKNOWN_POOL);
+            assertThat(node.ledger().leases()).as("its lease runs on").hasSize(1);
+        }
+    }
+
+    Message.SessionSetup setup(ProviderNode node, String key, String sid) throws Exception {
+        List<Message.Party> parties = List.of(new Message.Party("127.0.0.1", 1, REQUESTER.fingerprint()),
+                new Message.Party("127.0.0.1", node.mpcAddress().getPort(), node.fingerprint()));
+        Message.SessionSetup setup = new Message.SessionSetup(sid, key, PlacementMode.FIRST_PRICE, 16, 32, parties,
+                System.currentTimeMillis() + 60_000);
+        try (ControlClient c = ControlClient.connect(REQUESTER, node.controlAddress(), node.fingerprint(), TIMEOUT)) {
+            c.setup(setup);
+        }
+        return setup;
+    }
+
+    ProtocolException setupError(ProviderNode node, String key, String sid) {
+        return org.assertj.core.api.Assertions.catchThrowableOfType(ProtocolException.class, () -> setup(node, key, sid));
     }
 
     Message.ClaimReply claim(ProviderNode winner, String sid) throws Exception {

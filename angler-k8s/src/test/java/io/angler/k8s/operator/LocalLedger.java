@@ -1,7 +1,9 @@
 package io.angler.k8s.operator;
 
 import io.angler.core.offer.Offer;
+import io.angler.k8s.crd.ContributionSpecs;
 import io.angler.node.lease.Lease;
+import io.angler.node.lease.LeaseStore;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,19 +11,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger half of a provider node, with no discovery or sessions: it knows the published offers
- * and the leases, and computes the units remaining. {@code angler operator} runs with it until the
- * provider runtime of angler-node is wired in; it is also the ledger the operator tests check.
+ * TEST DOUBLE. The ledger half of a provider runtime, with no discovery or sessions: it knows the
+ * published offers and the leases, and computes the units remaining. The operator tests that do
+ * not need the DHT or the MPC run the operator with it; ProviderNodeRuntimeTest runs the real one.
  */
 public class LocalLedger implements ProviderRuntime {
     private final Map<String, Offer> offers = new LinkedHashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
 
     @Override
-    public synchronized void restore(List<Lease> restored) {
+    public synchronized void restore(LeaseStore store, List<ContributionSpecs.Checked> restored) {
         leases.clear();
-        for (Lease l : restored) {
+        for (Lease l : store.all()) {
             leases.put(l.id(), l);
+        }
+        for (ContributionSpecs.Checked c : restored) {
+            offers.put(c.offer().name(), c.offer());
         }
     }
 
@@ -43,6 +48,16 @@ public class LocalLedger implements ProviderRuntime {
         }
         long used = leases.values().stream().filter(l -> l.offer().equals(offerName)).mapToLong(Lease::units).sum();
         return Math.max(0, offer.quantity() - used);
+    }
+
+    @Override
+    public String announceProblem(String offerName) {
+        return "";
+    }
+
+    @Override
+    public synchronized Optional<Lease> lease(String leaseId) {
+        return Optional.ofNullable(leases.get(leaseId));
     }
 
     @Override
