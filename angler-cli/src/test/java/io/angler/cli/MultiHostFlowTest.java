@@ -77,17 +77,17 @@ class MultiHostFlowTest {
                           dataDir: %s
                           listen: %s:7400
                           mpcListen: %s:7401
-                          metrics: "off"
+                          metrics: %s:9464
                           dht: {listen: "%s:6881", bootstrap: ["%s:6881"]}
                         offers:
                           - {name: demo, unit: "%s", quantity: %d, price: "%d", location: %s}
                         provisioner: {directory: %s}
-                        """.formatted(data, host, host, host, requesterHost, UNIT, bids.get(i - 1).capacity(),
+                        """.formatted(data, host, host, host, host, requesterHost, UNIT, bids.get(i - 1).capacity(),
                         bids.get(i - 1).price(), LOCATION, manifests.get(fingerprint)));
                 providers.add(net.start(i, "p" + i, dir, "provider", "--config", config.toString()));
             }
             for (int i = 1; i <= bids.size(); i++) {
-                awaitLine(dir.resolve("p" + i + ".err"), "offers announced on the DHT", providers.get(i - 1));
+                awaitHealthy(net, i, providers.get(i - 1), dir.resolve("p" + i));
             }
 
             Process requester = net.start(0, "requester", dir, "request", "--unit", UNIT, "--count",
@@ -185,6 +185,31 @@ class MultiHostFlowTest {
         throw new AssertionError("no '" + text + "' within " + START_TIMEOUT.toSeconds() + " s:\n" + tail(file));
     }
 
+    /**
+     * Waits until provider {@code node}'s {@code /healthz} answers "ok" (its offer is announced on
+     * the DHT), asked from the requester's namespace, across the bridge.
+     */
+    private static void awaitHealthy(Topology net, int node, Process p, Path logs) throws Exception {
+        String probe = "exec 3<>/dev/tcp/" + net.address(node) + "/9464 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3"
+                + " && cat <&3";
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Topology.Result r = Topology.run(List.of("ip", "netns", "exec", net.namespace(0), "bash", "-c", probe));
+            last = r.output();
+            if (r.ok() && last.startsWith("HTTP/1.1 200") && last.endsWith("ok")) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("provider " + node + " ended (exit " + p.exitValue() + "):\n"
+                        + tail(Path.of(logs + ".out")) + "\n" + tail(Path.of(logs + ".err")));
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("provider " + node + " was not healthy within " + START_TIMEOUT.toSeconds() + " s: " + last
+                + "\n" + tail(Path.of(logs + ".err")));
+    }
+
     private static String tail(Path f) throws IOException {
         if (!Files.exists(f)) {
             return "(no " + f.getFileName() + ")";
@@ -242,6 +267,10 @@ class MultiHostFlowTest {
                 ip("-n", ns, "link", "set", "eth0", "up");
                 ip("-n", ns, "link", "set", "lo", "up");
             }
+        }
+
+        String namespace(int node) {
+            return prefix + "n" + node;
         }
 
         String address(int node) {
