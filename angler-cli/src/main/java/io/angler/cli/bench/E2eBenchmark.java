@@ -60,14 +60,30 @@ public final class E2eBenchmark implements AutoCloseable {
         }
     }
 
-    public record Result(Settings settings, Summary privateFlow, Summary plaintextFlow) {
+    /**
+     * @param repeated runs repeated because not every provider took part (not counted)
+     */
+    public record Result(Settings settings, Summary privateFlow, Summary plaintextFlow, int repeated) {
         /** The private flow's median total over the plaintext flow's. */
         public double ratio() {
             return privateFlow.totalMs() / plaintextFlow.totalMs();
         }
     }
 
+    /** How often in a row one run may be repeated because not every provider took part. */
+    static final int MAX_REPEATS = 3;
+
     private volatile WanPool pool;
+    private int repeated;
+
+    /** A run that did not count (see {@link WanPool.IncompleteRun}). */
+    private static final class IncompleteRunException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        IncompleteRunException(String message) {
+            super(message);
+        }
+    }
     private volatile boolean closed;
 
     /** Runs the benchmark: starts the pool, measures, stops the pool (also on failure). */
@@ -77,6 +93,7 @@ public final class E2eBenchmark implements AutoCloseable {
                 throw new IllegalStateException("the benchmark was stopped");
             }
         }
+        repeated = 0;
         pool = WanPool.create(s.dir(), s.bids(), s.rtt());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "angler-bench-run");
@@ -96,7 +113,19 @@ public final class E2eBenchmark implements AutoCloseable {
                 String label = counted ? "run " + (i - s.warmup() + 1) + "/" + s.runs() : "warm-up " + (i + 1) + "/" + s.warmup();
                 Flow[] order = i % 2 == 0 ? new Flow[] {Flow.PRIVATE, Flow.PLAINTEXT} : new Flow[] {Flow.PLAINTEXT, Flow.PRIVATE};
                 for (Flow f : order) {
-                    WanPool.Run r = timed(worker, s, f, label);
+                    WanPool.Run r = null;
+                    for (int attempt = 1; r == null; attempt++) {
+                        try {
+                            r = timed(worker, s, f, label);
+                        } catch (IncompleteRunException e) {
+                            if (attempt > MAX_REPEATS) {
+                                throw new IllegalStateException(label + " of the " + f.label() + " flow: " + e.getMessage()
+                                        + ", " + attempt + " times in a row; check the DHT (--dht-nodes) and the load");
+                            }
+                            repeated++;
+                            progress.step(label + " " + f.label() + " not counted, repeated: " + e.getMessage());
+                        }
+                    }
                     progress.step(String.format(Locale.ROOT, "%s %-9s %8.1f ms (discovery %.1f, placement %.1f)", label,
                             f.label(), r.phasesMs().get("total"), r.phasesMs().get("discovery"),
                             r.phasesMs().get("placement")));
@@ -105,7 +134,7 @@ public final class E2eBenchmark implements AutoCloseable {
                     }
                 }
             }
-            return new Result(s, summarize(privateRuns), summarize(plaintextRuns));
+            return new Result(s, summarize(privateRuns), summarize(plaintextRuns), repeated);
         } finally {
             close(); // ends a run still under way (a timeout), then its thread
             worker.shutdownNow();
@@ -129,6 +158,9 @@ public final class E2eBenchmark implements AutoCloseable {
                     + s.runTimeout().toSeconds() + " s; give it longer (--timeout-s) or use fewer providers");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof WanPool.IncompleteRun incomplete) {
+                throw new IncompleteRunException(incomplete.getMessage());
+            }
             throw new IllegalStateException(label + " of the " + f.label() + " flow failed: " + c.getMessage(), c);
         } catch (InterruptedException e) {
             run.cancel(true);

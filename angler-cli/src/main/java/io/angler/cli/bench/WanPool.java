@@ -278,11 +278,25 @@ public final class WanPool implements AutoCloseable {
     }
 
     /**
+     * A run in which not every provider took part (the DHT lookup missed one, or one did not
+     * answer the probe in time): it measured a smaller session, so it does not count; it may be
+     * repeated.
+     */
+    public static final class IncompleteRun extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        IncompleteRun(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Places {@code request} with {@code flow}, checks the result against the plaintext placement,
      * and releases the leases afterwards (not timed).
      *
      * @throws RequestException if the request failed
-     * @throws IllegalStateException if the result is wrong, or not every provider took part
+     * @throws IncompleteRun if not every provider took part
+     * @throws IllegalStateException if the result is wrong
      */
     public Run run(Flow flow, PlacementMode mode, PlacementRequest request, Duration sessionTimeout) {
         int k = providers.size();
@@ -304,7 +318,7 @@ public final class WanPool implements AutoCloseable {
         int connections = connections() - connectionsBefore;
         try {
             if (r.providers().size() != k) {
-                throw new IllegalStateException("only " + r.providers().size() + " of the " + k + " providers took part ("
+                throw new IncompleteRun("only " + r.providers().size() + " of the " + k + " providers took part ("
                         + r.candidatesFound() + " found on the DHT, " + r.candidatesProbed() + " answered the probe);"
                         + " a run must have them all to be comparable");
             }
