@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = {"Runs a benchmark: a table on the terminal, or one JSON object with --json."},
         subcommands = {
             BenchDhtCommand.class,
+            BenchE2eCommand.class,
             BenchMpcCommand.class,
             BenchPlacementCommand.class,
         })

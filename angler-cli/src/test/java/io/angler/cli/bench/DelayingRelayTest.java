@@ -1,6 +1,7 @@
 package io.angler.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -71,6 +72,45 @@ class DelayingRelayTest {
                 // ...and not much slower on at least one attempt (generous: this machine is shared).
                 assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(50 + 40));
             }
+        }
+    }
+
+    @Test
+    void aNewConnectionPaysTheTcpHandshakeOnce() throws Exception {
+        try (ServerSocket echo = echoServer();
+             DelayingRelay relay = DelayingRelay.open(ANY, Duration.ofMillis(20))) {
+            // Bound first, forwarding later: how a benchmark hands out a node's address before starting it.
+            relay.forwardTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()));
+            try (Socket s = new Socket()) {
+                s.setTcpNoDelay(true);
+                long start = System.nanoTime();
+                s.connect(relay.address());
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                out.writeInt(7);
+                out.flush();
+                assertThat(in.readInt()).isEqualTo(7);
+                // SYN, SYN-ACK, ACK with the request, and the response: 2 RTT, as over a WAN.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(80));
+                long next = System.nanoTime();
+                out.writeInt(8);
+                out.flush();
+                assertThat(in.readInt()).isEqualTo(8);
+                assertThat(Duration.ofNanos(System.nanoTime() - next)).isGreaterThanOrEqualTo(Duration.ofMillis(40))
+                        .isLessThan(Duration.ofMillis(80));
+            }
+            assertThat(relay.connections()).isEqualTo(1);
+            assertThat(relay.bytesToTarget()).isEqualTo(8);
+            assertThat(relay.bytesFromTarget()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void badUseIsRefusedClearly() {
+        assertThatThrownBy(() -> DelayingRelay.open(ANY, Duration.ofMillis(-1))).hasMessageContaining("negative");
+        try (DelayingRelay relay = DelayingRelay.open(ANY, Duration.ZERO)) {
+            relay.forwardTo(ANY);
+            assertThatThrownBy(() -> relay.forwardTo(ANY)).hasMessageContaining("already forwards");
         }
     }
 

@@ -13,17 +13,26 @@ import java.nio.file.Path;
  *     need this provider's control address)
  * @param rateLimits session rate limits per requester identity and address
  * @param sessions bounds on concurrent sessions, deadlines and claims
+ * @param advertise the ports others reach the control and MPC endpoints at, when not the listening ones
  */
 public record NodeSettings(Path dataDir, HostPort listen, HostPort mpcListen, HostPort metrics, DhtSettings dht,
-                           RateLimitSettings rateLimits, SessionSettings sessions) {
+                           RateLimitSettings rateLimits, SessionSettings sessions, AdvertisedPorts advertise) {
     public static final int DEFAULT_CONTROL_PORT = 7400;
     public static final int DEFAULT_MPC_PORT = 7401;
     public static final int DEFAULT_METRICS_PORT = 9464;
     public static final int DEFAULT_DHT_PORT = 6881;
 
     public NodeSettings {
-        if (dataDir == null || listen == null || mpcListen == null || rateLimits == null || sessions == null) {
-            throw new IllegalArgumentException("node: dataDir, listen, mpcListen, rateLimits and sessions are required");
+        if (dataDir == null || listen == null || mpcListen == null || rateLimits == null || sessions == null
+                || advertise == null) {
+            throw new IllegalArgumentException("node: dataDir, listen, mpcListen, rateLimits, sessions and advertise are"
+                    + " required");
         }
+    }
+
+    /** Settings that advertise the listening ports. */
+    public NodeSettings(Path dataDir, HostPort listen, HostPort mpcListen, HostPort metrics, DhtSettings dht,
+                        RateLimitSettings rateLimits, SessionSettings sessions) {
+        this(dataDir, listen, mpcListen, metrics, dht, rateLimits, sessions, AdvertisedPorts.LISTENING);
     }
 }

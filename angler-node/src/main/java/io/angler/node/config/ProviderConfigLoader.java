@@ -107,7 +107,8 @@ public final class ProviderConfigLoader {
     }
 
     private static NodeSettings node(ConfigNode n, Path base) {
-        n.object(Set.of("dataDir", "listen", "mpcListen", "metrics", "dht", "rateLimits", "sessions", "minimumRequest"));
+        n.object(Set.of("dataDir", "listen", "mpcListen", "metrics", "dht", "rateLimits", "sessions", "minimumRequest",
+                "advertise"));
         Path dataDir = path(n.required("dataDir"), base);
         HostPort listen = n.child("listen").isMissing()
                 ? new HostPort("0.0.0.0", NodeSettings.DEFAULT_CONTROL_PORT)
@@ -175,11 +176,20 @@ public final class ProviderConfigLoader {
             boolean reuseOt = s.child("reuseOt").isMissing() ? sessions.reuseOt() : s.child("reuseOt").bool();
             sessions = s.build(() -> new SessionSettings(max, deadline, claim, reuseOt));
         }
+        AdvertisedPorts advertise = AdvertisedPorts.LISTENING;
+        ConfigNode a = n.child("advertise");
+        if (!a.isMissing()) {
+            a.object(Set.of("controlPort", "mpcPort"));
+            int control = a.child("controlPort").isMissing() ? 0 : (int) a.child("controlPort").integer(1, 65535);
+            int mpc = a.child("mpcPort").isMissing() ? 0 : (int) a.child("mpcPort").integer(1, 65535);
+            advertise = new AdvertisedPorts(control, mpc);
+        }
         DhtSettings finalDht = dhtSettings;
         RateLimitSettings finalLimits = limits;
         SessionSettings finalSessions = sessions;
+        AdvertisedPorts finalAdvertise = advertise;
         return n.build(() -> new NodeSettings(dataDir, listen, mpcListen, metrics, finalDht, finalLimits,
-                finalSessions));
+                finalSessions, finalAdvertise));
     }
 
     /** Whether {@code host} means "every interface" rather than an address others can reach. */

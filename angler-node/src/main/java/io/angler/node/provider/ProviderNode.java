@@ -123,12 +123,14 @@ public final class ProviderNode implements AutoCloseable {
         try {
             mpc = MpcListener.bind(identity, node.mpcListen().resolve());
             runner = runners == null ? null : runners.apply(mpc);
-            sessions = new ProviderSessions(node.sessions(), offers, identity.fingerprint(), mpc.address().getPort(),
+            // What requesters are told and find: the advertised ports (a relay or port forward may stand in front).
+            int advertisedMpc = node.advertise().mpc(mpc.address().getPort());
+            sessions = new ProviderSessions(node.sessions(), offers, identity.fingerprint(), advertisedMpc,
                     keeper, new SessionRateLimiter(node.rateLimits()), metrics, runner, clock);
             control = ControlServer.start(identity, node.listen().resolve(), sessions::handle, ControlServer.Limits.DEFAULT);
             if (node.dht() != null) {
                 announcer = OfferAnnouncer.start(node.dht(), node.dataDir().resolve(DHT_DIR), location, offers,
-                        control.address().getPort());
+                        node.advertise().control(control.address().getPort()));
             }
             if (node.metrics() != null) {
                 ControlServer c = control;

@@ -448,7 +448,8 @@ public final class Requester implements AutoCloseable {
             String host = settings.advertiseHost() != null ? settings.advertiseHost()
                     : chosen.get(0).localAddress().getHostAddress();
             List<Message.Party> parties = new ArrayList<>();
-            parties.add(new Message.Party(host, mpc.address().getPort(), identity.fingerprint()));
+            int port = settings.advertisePort() != 0 ? settings.advertisePort() : mpc.address().getPort();
+            parties.add(new Message.Party(host, port, identity.fingerprint()));
             for (ProviderLink l : chosen) {
                 InetSocketAddress e = l.endpoint();
                 String h = e.getAddress() != null ? e.getAddress().getHostAddress() : e.getHostString();

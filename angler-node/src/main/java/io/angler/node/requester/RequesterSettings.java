@@ -15,9 +15,11 @@ import java.time.Duration;
  *     this host uses to reach the first provider of the session
  * @param model the runtime model selection uses
  * @param controlTimeout bound on each control connection, handshake and reply
+ * @param advertisePort the port providers reach the MPC endpoint at, or 0 for the one it listens on
+ *     (a port forward or a relay in front of it: the WAN benchmark's delaying relay)
  */
 public record RequesterSettings(Path dataDir, HostPort mpcListen, String advertiseHost, RuntimeModel model,
-                                Duration controlTimeout) {
+                                Duration controlTimeout, int advertisePort) {
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(10);
 
     public RequesterSettings {
@@ -27,6 +29,16 @@ public record RequesterSettings(Path dataDir, HostPort mpcListen, String adverti
         if (advertiseHost != null && !io.angler.node.protocol.Message.HOST.matcher(advertiseHost).matches()) {
             throw new IllegalArgumentException("--advertise '" + advertiseHost + "' is not a host name or IP address");
         }
+        if (advertisePort < 0 || advertisePort > 65535) {
+            throw new IllegalArgumentException("advertised MPC port " + advertisePort + " is outside 1..65535"
+                    + " (0: the listening port)");
+        }
+    }
+
+    /** Settings that advertise the MPC endpoint's listening port. */
+    public RequesterSettings(Path dataDir, HostPort mpcListen, String advertiseHost, RuntimeModel model,
+                             Duration controlTimeout) {
+        this(dataDir, mpcListen, advertiseHost, model, controlTimeout, 0);
     }
 
     /** Listen on every interface on a port the OS chooses, default model and timeout. */
