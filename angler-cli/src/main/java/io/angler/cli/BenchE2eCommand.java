@@ -86,6 +86,11 @@ final class BenchE2eCommand implements Callable<Integer> {
                     + " deleted at the end)")
     Path dir;
 
+    @Option(names = "--cold", description = "every run meets its peers as if for the first time: new TCP and TLS"
+            + " connections and, in the private flow, the base OTs (default: nodes keep idle connections and OT state"
+            + " between runs, as they do in service)")
+    boolean cold;
+
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
@@ -114,7 +119,7 @@ final class BenchE2eCommand implements Callable<Integer> {
         E2eBenchmark.Result result;
         try {
             result = bench.run(new E2eBenchmark.Settings(mode, inputs.bids(), inputs.request(), Duration.ofMillis(rttMs),
-                    runs, warmup, Duration.ofSeconds(timeoutS), dhtNodes, base), line -> {
+                    runs, warmup, Duration.ofSeconds(timeoutS), dhtNodes, base, cold), line -> {
                         err.println("... " + line);
                         err.flush();
                     });
@@ -179,6 +184,7 @@ final class BenchE2eCommand implements Callable<Integer> {
         root.put("mode", mode.label());
         root.put("runs", runs);
         root.put("warmup", warmup);
+        root.put("state", cold ? "cold" : "warm");
         root.put("private_ms", round(r.privateFlow().totalMs()));
         root.put("plaintext_ms", round(r.plaintextFlow().totalMs()));
         root.put("ratio", Math.round(r.ratio() * 1000) / 1000.0);
@@ -230,7 +236,9 @@ final class BenchE2eCommand implements Callable<Integer> {
         E2eBenchmark.Summary p = r.privateFlow();
         E2eBenchmark.Summary c = r.plaintextFlow();
         out.printf(Locale.ROOT, "angler bench e2e: %d providers, %d ms RTT, %s; median of %d runs of each flow after %d"
-                + " warm-up, alternating%n", providers, rttMs, mode.label(), runs, warmup);
+                + " warm-up, alternating; %s%n", providers, rttMs, mode.label(), runs, warmup, cold
+                ? "cold: every run connects afresh and does its base OTs"
+                : "warm: nodes keep idle connections and OT state between runs (--cold for first meetings)");
         out.printf(Locale.ROOT, "a delaying relay (%.1f ms each way) in front of every control and MPC port; the DHT's"
                 + " UDP is not delayed%n", rttMs / 2.0);
         out.printf(Locale.ROOT, "machine: %d CPUs (%s), %s; load average %s at start, %s at end%n",

@@ -30,7 +30,7 @@ class BenchE2eCommandTest {
         Set<String> socketsBefore = sockets();
         int rtt = 20;
         DemoCommandTest.Run r = DemoCommandTest.run("bench", "e2e", "--providers", "2", "--rtt-ms", "" + rtt, "--runs", "1",
-                "--warmup", "0", "--dht-nodes", "2", "--json");
+                "--warmup", "0", "--dht-nodes", "2", "--cold", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         double priv = root.get("private_ms").asDouble();
@@ -39,6 +39,7 @@ class BenchE2eCommandTest {
         assertThat(root.get("providers").asInt()).isEqualTo(2);
         assertThat(r.err()).contains("run 1/1 private").contains("run 1/1 plaintext");
 
+        assertThat(root.get("state").asText()).isEqualTo("cold");
         JsonNode p = root.get("private");
         JsonNode c = root.get("plaintext");
         // Every TCP connection went through a relay: the probe's control connection to each provider,
@@ -47,7 +48,7 @@ class BenchE2eCommandTest {
         assertThat(c.get("connections").asInt()).isEqualTo(2 + 2);
         assertThat(p.get("bytes").get("placement_on_wire").asLong())
                 .isGreaterThan(p.get("bytes").get("requester_sent").asLong());
-        assertThat(c.get("bytes").get("provider_sent_mean").asLong()).as("capacity and price, 8 bytes each").isEqualTo(16);
+        assertThat(c.get("bytes").get("provider_sent_mean").asLong()).as("capacity, price and minimum request, 8 bytes each").isEqualTo(24);
         // ...and was delayed: the probe needs the TCP and TLS handshakes and two probes (4 RTT), and
         // each of the engine's rounds waits at least for the peers' messages (half an RTT).
         long rounds = p.get("rounds").asLong();
@@ -61,6 +62,23 @@ class BenchE2eCommandTest {
         phases.forEach(ph -> assertThat(c.get("phases_ms").has(ph)).as(ph).isTrue());
         assertThat(root.get("machine").get("load_average_start")).hasSize(3);
 
+        assertNothingLeft(socketsBefore);
+    }
+
+    /**
+     * Warm (the default): after a warm-up, both flows carry their sessions over the connections
+     * the nodes kept idle; only the probes' control connections are new.
+     */
+    @Test
+    void warmRunsReuseTheNodesConnections() throws Exception {
+        Set<String> socketsBefore = sockets();
+        DemoCommandTest.Run r = DemoCommandTest.run("bench", "e2e", "--providers", "2", "--rtt-ms", "0", "--runs", "1",
+                "--warmup", "1", "--dht-nodes", "2", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("state").asText()).isEqualTo("warm");
+        assertThat(root.get("private").get("connections").asInt()).isEqualTo(2);
+        assertThat(root.get("plaintext").get("connections").asInt()).isEqualTo(2);
         assertNothingLeft(socketsBefore);
     }
 

@@ -34,9 +34,10 @@ public final class E2eBenchmark implements AutoCloseable {
      * @param rtt the emulated round-trip time between any two parties
      * @param runTimeout bound on one run of one flow
      * @param dir where the pool's nodes keep their data
+     * @param cold whether every run connects afresh and does its base OTs (see {@link WanPool#create})
      */
     public record Settings(PlacementMode mode, List<Bid> bids, PlacementRequest request, Duration rtt, int runs,
-                           int warmup, Duration runTimeout, int dhtNodes, Path dir) {
+                           int warmup, Duration runTimeout, int dhtNodes, Path dir, boolean cold) {
         public Settings {
             bids = List.copyOf(bids);
             if (bids.isEmpty() || runs < 1 || warmup < 0 || runTimeout.isNegative() || runTimeout.isZero()) {
@@ -94,7 +95,7 @@ public final class E2eBenchmark implements AutoCloseable {
             }
         }
         repeated = 0;
-        pool = WanPool.create(s.dir(), s.bids(), s.rtt());
+        pool = WanPool.create(s.dir(), s.bids(), s.rtt(), s.cold());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "angler-bench-run");
             t.setDaemon(true);

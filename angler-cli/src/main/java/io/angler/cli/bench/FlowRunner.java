@@ -5,6 +5,7 @@ import io.angler.core.placement.PlacementRequest;
 import io.angler.core.placement.ProviderView;
 import io.angler.mpc.net.ChannelStats;
 import io.angler.mpc.net.MpcListener;
+import io.angler.mpc.wrk.WrkOptions;
 import io.angler.mpc.placement.PlacementStats;
 import io.angler.node.lease.SessionInput;
 import io.angler.node.mpc.MpcPlacementRunner;
@@ -25,11 +26,18 @@ final class FlowRunner implements SessionRunner, RequesterRunner, AutoCloseable 
     private final Supplier<Flow> flow;
     private final MpcPlacementRunner mpc;
     private final PlaintextPlacementRunner plaintext;
+    private final MpcListener listener;
 
-    FlowRunner(Supplier<Flow> flow, MpcListener listener, Consumer<PlacementStats> mpcStats,
+    /**
+     * @param cold whether every session meets its peers as if for the first time: no OT state kept
+     *     (the base OTs every time); the pool also drops idle connections between runs
+     */
+    FlowRunner(Supplier<Flow> flow, MpcListener listener, boolean cold, Consumer<PlacementStats> mpcStats,
                Consumer<ChannelStats> plaintextStats) {
         this.flow = flow;
-        this.mpc = new MpcPlacementRunner(listener);
+        this.listener = listener;
+        this.mpc = new MpcPlacementRunner(listener, cold
+                ? new WrkOptions(WrkOptions.DEFAULT.statisticalSecurity(), false) : WrkOptions.DEFAULT);
         this.plaintext = new PlaintextPlacementRunner(listener);
         mpc.statistics(mpcStats);
         plaintext.statistics(plaintextStats);
@@ -43,6 +51,11 @@ final class FlowRunner implements SessionRunner, RequesterRunner, AutoCloseable 
     @Override
     public List<Allocation> run(Message.SessionSetup setup, PlacementRequest request) {
         return flow.get() == Flow.PRIVATE ? mpc.run(setup, request) : plaintext.run(setup, request);
+    }
+
+    /** Closes this node's idle MPC connections, so the next session connects afresh. */
+    void dropIdleLinks() {
+        listener.closeIdleLinks();
     }
 
     @Override

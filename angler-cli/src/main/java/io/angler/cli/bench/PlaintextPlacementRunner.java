@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  * providers have nothing to say to each other here. Only the benchmark selects it; a real node
  * never runs it.
  *
- * <p>Per session: each provider sends its bid (two 8-byte integers); the requester checks every bid
+ * <p>Per session: each provider sends its bid (capacity, price and minimum request: three 8-byte integers); the requester checks every bid
  * fits the set-up's widths, places, and sends each provider whether it won and, if so, its units
  * and price. A provider checks its view is possible for its own bid. Like the MPC runner, a
  * session is cut at its deadline.
@@ -84,7 +84,9 @@ public final class PlaintextPlacementRunner implements SessionRunner, RequesterR
             long[] view = new long[3];
             c.readLongs(view, 0, 3);
             statistics.accept(c.stats());
-            return checkedView(partyIndex, view, input);
+            ProviderView checked = checkedView(partyIndex, view, input);
+            link.net().release(); // kept for the next session with the requester, as the MPC runner does
+            return checked;
         } finally {
             close(link);
         }
@@ -140,6 +142,7 @@ public final class PlaintextPlacementRunner implements SessionRunner, RequesterR
                 sent = sent.plus(c.stats());
             }
             statistics.accept(sent);
+            links.forEach(l -> l.net().release());
             return outcome.allocations();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -77,6 +77,8 @@ public final class WanPool implements AutoCloseable {
     private final Path dir;
     private final List<Bid> bids;
     private final Duration oneWay;
+    private final boolean cold;
+    private final List<FlowRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AutoCloseable> parts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ProviderNode> providers = new ArrayList<>();
     private final List<DelayingRelay> controlRelays = new ArrayList<>();
@@ -91,10 +93,11 @@ public final class WanPool implements AutoCloseable {
     private DelayingRelay requesterRelay;
     private volatile boolean closed;
 
-    private WanPool(Path dir, List<Bid> bids, Duration oneWay) {
+    private WanPool(Path dir, List<Bid> bids, Duration oneWay, boolean cold) {
         this.dir = dir;
         this.bids = List.copyOf(bids);
         this.oneWay = oneWay;
+        this.cold = cold;
     }
 
     /**
@@ -104,12 +107,14 @@ public final class WanPool implements AutoCloseable {
      * @param dir where every node keeps its data, and where manifests and kubeconfigs go
      * @param bids provider i's secret capacity and price at index i - 1
      * @param rtt the emulated round-trip time between any two parties
+     * @param cold whether every run meets its peers as if for the first time (new connections, base
+     *     OTs); otherwise nodes keep idle connections and OT state between runs, as they do in service
      */
-    public static WanPool create(Path dir, List<Bid> bids, Duration rtt) {
+    public static WanPool create(Path dir, List<Bid> bids, Duration rtt, boolean cold) {
         if (bids.isEmpty()) {
             throw new IllegalArgumentException("a pool needs at least one provider");
         }
-        return new WanPool(dir, bids, rtt.dividedBy(2));
+        return new WanPool(dir, bids, rtt.dividedBy(2), cold);
     }
 
     /**
@@ -154,7 +159,8 @@ public final class WanPool implements AutoCloseable {
         requester = keep(Requester.start(new RequesterSettings(dir.resolve("requester"), new HostPort("127.0.0.1", 0),
                 null, RuntimeModel.loadDefault(), RequesterSettings.DEFAULT_CONTROL_TIMEOUT,
                 requesterRelay.address().getPort()),
-                listener -> new FlowRunner(() -> flow, listener, r -> wrkStats.put(0, r), s -> plaintextStats.put(0, s)),
+                listener -> runner(new FlowRunner(() -> flow, listener, cold, r -> wrkStats.put(0, r),
+                        s -> plaintextStats.put(0, s))),
                 Clock.systemUTC()));
         requesterRelay.forwardTo(requester.mpcAddress());
         for (int i = 1; i <= bids.size(); i++) {
@@ -201,8 +207,8 @@ public final class WanPool implements AutoCloseable {
         Provisioner provisioner = timed(new ManifestProvisioner(config.provisioner().directory(),
                 new NamespaceManifests(config.provisioner().egress()), null));
         ProviderNode node = keep(ProviderNode.start(config, provisioner, null,
-                listener -> new FlowRunner(() -> flow, listener, r -> wrkStats.put(index, r),
-                        s -> plaintextStats.put(index, s)), Clock.systemUTC()));
+                listener -> runner(new FlowRunner(() -> flow, listener, cold, r -> wrkStats.put(index, r),
+                        s -> plaintextStats.put(index, s))), Clock.systemUTC()));
         control.forwardTo(node.controlAddress());
         mpc.forwardTo(node.mpcAddress());
         Map<String, ProviderView> mine = new ConcurrentHashMap<>();
@@ -215,6 +221,11 @@ public final class WanPool implements AutoCloseable {
         controlRelays.add(control);
         mpcRelays.add(mpc);
         views.add(mine);
+    }
+
+    private FlowRunner runner(FlowRunner r) {
+        runners.add(r);
+        return r;
     }
 
     /** The provisioner, timed: provisioning is reported apart from the claim's round trip. */
@@ -301,6 +312,9 @@ public final class WanPool implements AutoCloseable {
     public Run run(Flow flow, PlacementMode mode, PlacementRequest request, Duration sessionTimeout) {
         int k = providers.size();
         this.flow = flow;
+        if (cold) {
+            runners.forEach(FlowRunner::dropIdleLinks); // not timed
+        }
         wrkStats.clear();
         plaintextStats.clear();
         long[] before = relayBytes();

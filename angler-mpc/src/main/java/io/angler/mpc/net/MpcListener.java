@@ -292,6 +292,22 @@ public final class MpcListener implements AutoCloseable {
         toClose.forEach(TlsLink::close);
     }
 
+    /**
+     * Closes every idle link now, so that the next session with any peer connects afresh (the WAN
+     * benchmark's cold runs; a node has no need to call this).
+     */
+    public void closeIdleLinks() {
+        List<TlsLink> toClose = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (java.util.ArrayDeque<TlsLink> q : idle.values()) {
+                toClose.addAll(q);
+            }
+            idle.clear();
+            idleCount = 0;
+        }
+        toClose.forEach(TlsLink::close);
+    }
+
     /** The most recent idle link to the node with this certificate fingerprint, or null. */
     TlsLink takeIdle(String fingerprint) {
         List<TlsLink> toClose = new java.util.ArrayList<>();

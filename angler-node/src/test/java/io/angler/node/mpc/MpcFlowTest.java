@@ -229,8 +229,9 @@ class MpcFlowTest {
     @Test
     void aGarblerThatCorruptsItsTablesIsExcludedAtOnce() throws Exception {
         pool = LoopbackPool.underMpc(dir);
-        int ands = io.angler.mpc.placement.PlacementCircuit.build(PlacementMode.FIRST_PRICE, 3,
-                io.angler.core.placement.PlacementWidths.DEFAULT).circuit().andGates();
+        // the circuit nodes run: with the providers' minimum requests as inputs
+        int ands = io.angler.mpc.placement.Placement.circuit(new io.angler.mpc.placement.PlacementSpec(
+                PlacementMode.FIRST_PRICE, 3, io.angler.core.placement.PlacementWidths.DEFAULT, true)).circuit().andGates();
         ProviderNode cheat = pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
                 net -> new TappedNetwork(net, -1, () -> { }).garbledTables(ands * 4 * 4 * 2)));
         pool.start("h1", 10, "30");
