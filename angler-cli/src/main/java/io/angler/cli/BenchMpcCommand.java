@@ -303,6 +303,11 @@ final class BenchMpcCommand implements Callable<Integer> {
         Arrays.stream(loadBefore).forEach(before::add);
         ArrayNode after = root.putArray("load_average_after");
         Arrays.stream(loadAfter).forEach(after::add);
+        // The top level repeats the cold setting (the reference's: connections and base OTs
+        // included), or the warm one when only that ran, so that `total_ms`, `phases_ms` and
+        // `bytes_per_party` are always at hand; "setting" says which.
+        root.put("setting", cold != null ? "cold" : "warm");
+        settingJson(root, cold != null ? cold : warm, ref);
         if (cold != null) {
             settingJson(root.putObject("cold"), cold, ref);
         }

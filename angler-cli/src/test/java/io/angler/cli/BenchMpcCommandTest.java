@@ -25,6 +25,11 @@ class BenchMpcCommandTest {
             assertThat(s.get("bytes_per_party").asLong()).isPositive();
             assertThat(s.get("rounds").asLong()).isPositive();
         }
+        assertThat(root.get("setting").asText()).isEqualTo("cold");
+        assertThat(root.get("total_ms").asDouble()).as("the top level is the cold setting")
+                .isEqualTo(root.get("cold").get("total_ms").asDouble());
+        assertThat(root.get("phases_ms")).isEqualTo(root.get("cold").get("phases_ms"));
+        assertThat(root.get("bytes_per_party").asLong()).isEqualTo(root.get("cold").get("bytes_per_party").asLong());
         assertThat(root.get("cold").get("ot_pairs_reused_per_party").asDouble()).isZero();
         assertThat(root.get("warm").get("ot_pairs_reused_per_party").asDouble()).as("every pair reused").isEqualTo(2.0);
         assertThat(root.get("warm").get("bytes_per_party_by_phase").get("base_ot").asLong())
