@@ -38,8 +38,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "placement", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Times the placement under MPC as the nodes run it (through the Placement API, random secret inputs,"
-                + " every party on its own thread and TLS connections over loopback): the circuit's AND gates and"
+            "Times the placement under MPC through the Placement API the nodes use (random secret inputs, every"
+                + " party on its own thread and TLS connections over loopback; every run a first meeting: new"
+                + " connections and base OTs; --minimum for the circuits with minimum requests that nodes run): the"
+                + " circuit's AND gates and"
                 + " depth, and the median whole-session time and per-phase time, CPU, bytes and rounds per party after"
                 + " warm-up runs. Progress goes to stderr; --json prints one object.",
         })
