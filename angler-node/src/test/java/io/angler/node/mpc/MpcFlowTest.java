@@ -247,6 +247,66 @@ class MpcFlowTest {
     }
 
     /**
+     * A garbler corrupts, in its rows of the AND gates that end in an output, the MAC block meant for
+     * another garbler (the victim): the evaluator cannot check those, so the victim's output-label
+     * check fails, and nothing says whether the requester or another garbler caused it. The victim
+     * must not be excluded as if it had lied about the requester; the cheat does it in one session
+     * only, so the retry with the same providers is served, by the victim (the cheapest).
+     */
+    @Test
+    void aGarblerThatCorruptsAnotherGarblersRowsDoesNotGetThatGarblerExcluded() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        io.angler.mpc.circuit.Circuit circuit = io.angler.mpc.placement.Placement.circuit(
+                new io.angler.mpc.placement.PlacementSpec(PlacementMode.FIRST_PRICE, 3,
+                        io.angler.core.placement.PlacementWidths.DEFAULT, true)).circuit();
+        int[] terminal = terminalAndGates(circuit);
+        assertThat(terminal).as("the placement circuit has AND gates that end in an output").isNotEmpty();
+        ProviderNode victim = observed("victim", pool.start("victim", 10, "10"));
+        AtomicBoolean cheated = new AtomicBoolean();
+        pool.start("cheat", 10, "20", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, -1, () -> { }).rowsFor(victim.fingerprint(), terminal,
+                        circuit.andGates() * 4 * 4 * 2, cheated)));
+        pool.start("h", 10, "30");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), line -> { });
+
+        assertThat(cheated).isTrue();
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(2);
+        assertThat(r.failures()).singleElement().asString().contains("output-label").doesNotContain("falsely");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).contains(victim.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> {
+            assertThat(l.providerFingerprint()).isEqualTo(victim.fingerprint());
+            assertThat(l.price()).isEqualTo(10);
+        });
+    }
+
+    /** The AND gates (numbered among the AND gates) whose output wire is a circuit output and feeds no gate. */
+    private static int[] terminalAndGates(io.angler.mpc.circuit.Circuit c) {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < c.gates(); i++) {
+            used.add(c.in0(i));
+            if (c.type(i) != io.angler.mpc.circuit.Circuit.INV) {
+                used.add(c.in1(i));
+            }
+        }
+        java.util.Set<Integer> outputs = new java.util.HashSet<>();
+        for (int w : c.outputs()) {
+            outputs.add(w);
+        }
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0, g = 0; i < c.gates(); i++) {
+            if (c.type(i) == io.angler.mpc.circuit.Circuit.AND) {
+                if (outputs.contains(c.out(i)) && !used.contains(c.out(i))) {
+                    found.add(g);
+                }
+                g++;
+            }
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * A provider that lies, sending abort notices that blame a different honest provider in every
      * session: a single claim excludes nobody, the liar is in both suspected pairs and is excluded,
      * and the honest providers it named stay (and the one it named first wins the last session).
