@@ -167,19 +167,28 @@ public final class TlsNetwork implements Network {
             }
             return new TlsNetwork(self, channels, parties.stream().map(PartyEndpoint::fingerprint).toList(), listener);
         } catch (RuntimeException e) {
-            for (TlsLink l : links) {
-                if (l != null) {
-                    l.close();
-                }
-            }
             if (pool != null) {
                 pool.shutdownNow(); // dial() closes its socket when interrupted or failing
                 awaitQuietly(pool);
             }
+            List<TlsLink> made = new ArrayList<>();
+            for (TlsLink l : links) {
+                if (l != null) {
+                    made.add(l);
+                }
+            }
+            for (TlsLink l : expected.take()) { // from now on a late delivery is closed by the listener
+                if (l != null) {
+                    made.add(l);
+                }
+            }
             for (Future<TlsLink> f : outgoing) {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
-                        f.get().close();
+                        TlsLink l = f.get();
+                        if (!made.contains(l)) {
+                            made.add(l);
+                        }
                     } catch (ExecutionException ignored) {
                         // that connection was never made
                     } catch (InterruptedException ie) {
@@ -187,6 +196,7 @@ public final class TlsNetwork implements Network {
                     }
                 }
             }
+            abandon(made, e instanceof MpcAbortException m ? m.peer() : -1);
             if (e instanceof MpcAbortException) {
                 throw (MpcAbortException) e;
             }
@@ -197,6 +207,42 @@ public final class TlsNetwork implements Network {
                 pool.shutdown();
                 awaitQuietly(pool);
             }
+        }
+    }
+
+    /**
+     * Ends the links a failed set-up made. Each peer at the other end may already have its whole mesh
+     * and be waiting for this party's first message: closing without a word would look to it like an
+     * honest party leaving without an abort notice (direct evidence against this party). So each gets
+     * the notice first ({@code connect}, naming the peer this party could not connect with, as a
+     * departure), then close_notify; the links are read until the peer closes its end (it has read
+     * the notice by then) or {@link #DRAIN_MILLIS} pass, so that closing with unread data cannot reset
+     * the connection before the notice is read.
+     */
+    private static void abandon(List<TlsLink> made, int missing) {
+        if (made.isEmpty()) {
+            return;
+        }
+        FramedChannel.Frame notice = new FramedChannel.Frame(true, AbortNotice.encode(
+                missing >= 0 ? MpcAbortException.Evidence.DEPARTURE : MpcAbortException.Evidence.NONE, "connect", missing));
+        for (TlsLink l : made) {
+            try {
+                l.send(notice, -1);
+            } catch (MpcAbortException ignored) {
+                // already closing
+            }
+            l.beginClose();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        for (TlsLink l : made) {
+            try {
+                while (remainingNanos(deadline) > 0) {
+                    l.receive(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline))), -1);
+                }
+            } catch (MpcAbortException ended) {
+                // the peer closed its end, or the drain ran out of time
+            }
+            l.finishClose(TimeUnit.NANOSECONDS.toMillis(Math.max(0, remainingNanos(deadline))));
         }
     }
 

@@ -73,11 +73,21 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         this(listener, options, UnaryOperator.identity());
     }
 
+    /** The tests' other seam: the party list this party builds its mesh from (as given in production). */
+    private final UnaryOperator<List<PartyEndpoint>> mesh;
+
     /** For tests only: {@code tap} wraps each session's network, to make this party misbehave. */
     MpcPlacementRunner(MpcListener listener, WrkOptions options, UnaryOperator<Network> tap) {
+        this(listener, options, tap, UnaryOperator.identity());
+    }
+
+    /** For tests only: as above, and {@code mesh} changes the party list, to make this party misbehave in the set-up. */
+    MpcPlacementRunner(MpcListener listener, WrkOptions options, UnaryOperator<Network> tap,
+                       UnaryOperator<List<PartyEndpoint>> mesh) {
         this.listener = listener;
         this.options = options;
         this.tap = tap;
+        this.mesh = mesh;
         this.cotCache = options.reuseOt() ? new CotCache() : null;
     }
 
@@ -133,7 +143,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         // the requester blaming that provider for the silence.
         Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
         TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(read, left));
-        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, endpoints(setup), timeouts);
+        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, mesh.apply(endpoints(setup)), timeouts);
         open.add(net);
         ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
                 - System.currentTimeMillis()), TimeUnit.MILLISECONDS);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +245,38 @@ class MpcFlowTest {
         assertThat(r.failures()).singleElement().asString().contains("garbled-row").contains("seen here");
         assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
         assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(30));
+    }
+
+    /**
+     * A provider never makes its connection with one honest provider (it expects another certificate
+     * there), so that one's mesh set-up fails after it connected to the requester. The honest one
+     * tells everyone it could not connect with the cheat before it closes, so the requester suspects
+     * the pair instead of taking it for a provider that left without a notice; the pair is excluded
+     * after its second failure and the last session is served without either.
+     */
+    @Test
+    void aProviderThatNeverConnectsToAnotherDoesNotGetItExcludedAsIfItHadLeft() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        ProviderNode victim = pool.start("victim", 10, "30");
+        String stranger = io.angler.mpc.net.TlsIdentity.ephemeral("stranger").fingerprint();
+        ProviderNode cheat = pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                UnaryOperator.identity(), parties -> parties.stream().map(p -> p.fingerprint().equals(victim.fingerprint())
+                        ? new io.angler.mpc.net.PartyEndpoint(p.address(), stranger) : p).toList()));
+        pool.start("h2", 10, "35");
+        pool.start("h3", 10, "40");
+        Requester requester = pool.requester("req");
+        List<String> progress = new ArrayList<>();
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), progress::add);
+
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(3);
+        assertThat(r.failures()).as("nobody is taken for having left without a notice")
+                .allMatch(f -> f.contains("blamed provider") && f.contains("connect") && !f.contains("seen here")
+                        && !f.contains("without an abort notice"));
+        assertThat(progress).as("the first failure excludes nobody").contains("retrying with 4 provider(s)");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint)
+                .doesNotContain(cheat.fingerprint(), victim.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(35));
     }
 
     /**
