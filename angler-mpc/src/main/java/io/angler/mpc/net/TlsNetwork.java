@@ -98,6 +98,7 @@ public final class TlsNetwork implements Network {
                 idle[p] = listener.takeIdle(parties.get(p).fingerprint());
             }
         }
+        long resumeMillis = listener.handshakeTimeout().toMillis();
         ExecutorService pool = null;
         List<Future<TlsLink>> outgoing = new ArrayList<>();
         List<Future<?>> reused = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class TlsNetwork implements Network {
                     int peer = p;
                     TlsLink old = idle[p];
                     outgoing.add(pool.submit(() -> {
-                        TlsLink again = old == null ? null : resume(old, sessionId, self, peer, deadline);
+                        TlsLink again = old == null ? null : resume(old, sessionId, self, peer, deadline, resumeMillis);
                         return again != null ? again : dial(factory, sessionId, self, peer, parties.get(peer), deadline);
                     }));
                 }
@@ -128,7 +129,7 @@ public final class TlsNetwork implements Network {
                         int peer = p;
                         TlsLink old = idle[p];
                         reused.add(pool.submit(() -> {
-                            TlsLink again = resume(old, sessionId, self, peer, deadline);
+                            TlsLink again = resume(old, sessionId, self, peer, deadline, resumeMillis);
                             if (again != null && expected.reserve(peer, again.peerFingerprint()) == null) {
                                 expected.deliver(peer, again);
                             } else if (again != null) {
@@ -250,11 +251,12 @@ public final class TlsNetwork implements Network {
      * Carries a new session over an idle link to {@code peer}: the side that opened the link sends
      * the hello as a frame, the other checks it (this session, that party, to this party) and
      * answers OK. Returns the link, or null (and closes it) if that failed: the caller then falls
-     * back to a new connection.
+     * back to a new connection. It waits at most {@code boundMillis} and half the time left.
      */
-    private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline) {
+    private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline, long boundMillis) {
         try {
-            long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)));
+            // At most half the time left (and the handshake timeout), so that a new connection still fits.
+            long wait = Math.max(1, Math.min(boundMillis, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)) / 2));
             if (link.client()) {
                 java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
                 new Hello(sessionId, self, peer).writeTo(b);
