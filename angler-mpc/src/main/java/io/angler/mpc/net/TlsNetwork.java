@@ -60,7 +60,7 @@ public final class TlsNetwork implements Network {
     private final List<String> fingerprints;
     /** Keeps the links of a cleanly ended session (null: close them). */
     private final MpcListener keeper;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TlsNetwork(int self, TlsChannel[] channels, List<String> fingerprints, MpcListener keeper) {
         this.self = self;
@@ -550,10 +550,9 @@ public final class TlsNetwork implements Network {
     }
 
     private void end(boolean keep) {
-        if (closed) {
-            return;
+        if (!closed.compareAndSet(false, true)) {
+            return; // ended already: by the deadline's close() racing the session's release(), say
         }
-        closed = true;
         List<TlsLink> closing = new ArrayList<>();
         for (TlsChannel c : channels) {
             if (c == null) {
