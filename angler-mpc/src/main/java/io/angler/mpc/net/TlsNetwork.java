@@ -250,7 +250,7 @@ public final class TlsNetwork implements Network {
     /**
      * Carries a new session over an idle link to {@code peer}: the side that opened the link sends
      * the hello as a frame, the other checks it (this session, that party, to this party) and
-     * answers OK. Returns the link, or null (and closes it) if that failed: the caller then falls
+     * answers with {@link #resumed}. Returns the link, or null (and closes it) if that failed: the caller then falls
      * back to a new connection. It waits at most {@code boundMillis} and half the time left.
      */
     private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline, long boundMillis) {
@@ -262,14 +262,15 @@ public final class TlsNetwork implements Network {
                 new Hello(sessionId, self, peer).writeTo(b);
                 link.send(new FramedChannel.Frame(false, b.toByteArray()), peer);
                 FramedChannel.Frame answer = link.receive(wait, peer);
-                if (!answer.notice() && answer.payload().length == 1 && answer.payload()[0] == Hello.OK) {
+                if (!answer.notice() && java.security.MessageDigest.isEqual(answer.payload(),
+                        resumed(sessionId, self, peer))) {
                     return link;
                 }
             } else {
                 FramedChannel.Frame f = link.receive(wait, peer);
                 Hello h = f.notice() ? null : Hello.readFrom(new java.io.ByteArrayInputStream(f.payload()));
                 if (h != null && h.sessionId().equals(sessionId) && h.from() == peer && h.to() == self) {
-                    link.send(new FramedChannel.Frame(false, new byte[] {Hello.OK}), peer);
+                    link.send(new FramedChannel.Frame(false, resumed(sessionId, peer, self)), peer);
                     return link;
                 }
                 link.send(new FramedChannel.Frame(false, new byte[] {Hello.UNKNOWN_SESSION}), peer);
@@ -279,6 +280,21 @@ public final class TlsNetwork implements Network {
         }
         link.close();
         return null;
+    }
+
+    /**
+     * The answer to a hello over an idle link: a digest of the session id and the two parties, not a
+     * single byte, so that nothing else a peer could send first (an empty round is one zero byte,
+     * the same as {@link Hello#OK}) passes for it.
+     */
+    private static byte[] resumed(String sessionId, int from, int to) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(("angler-mpc resume/" + sessionId + "/"
+                    + from + "/" + to).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.Arrays.copyOf(h, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
     }
 
     /**

@@ -444,6 +444,26 @@ class TlsNetworkTest {
         }
     }
 
+    /**
+     * Over an idle link, the party that dialed sends the new session's hello and takes the link only
+     * on the answer for that session: a frame of one zero byte (an empty round of another session, or
+     * the dial path's OK) is not it, so the party falls back to a new connection, which the peer,
+     * not in that session, does not take.
+     */
+    @Test
+    void aResumedLinkNeedsTheAnswerForItsOwnSession() throws Exception {
+        try (Nodes nodes = Nodes.start(2, MpcListener.DEFAULT_MAX_IDLE_LINKS)) {
+            nodes.session("one", true);
+            TlsLink server = nodes.listeners().get(0).takeIdle(nodes.parties().get(1).fingerprint());
+            assertThat(server).isNotNull();
+            server.send(new FramedChannel.Frame(false, new byte[] {0}), 1);
+            TlsNetwork.Timeouts quick = new TlsNetwork.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(3));
+            assertThatThrownBy(() -> TlsNetwork.connect(nodes.listeners().get(1), "two", 1, nodes.parties(), quick))
+                    .isInstanceOfSatisfying(MpcAbortException.class, e -> assertThat(e.check()).isEqualTo("connect"));
+            server.close();
+        }
+    }
+
     @Test
     void idleLinksAreBoundedAndClosedWithTheListener() throws Exception {
         long threadsBefore = mpcThreads();
