@@ -48,10 +48,31 @@ public final class TlsNetwork implements Network {
     public record Timeouts(Duration connect, Duration read) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
+        /** The connect bound's fixed part, and what it grows by per TLS handshake of the set-up. */
+        public static final Duration CONNECT_BASE = Duration.ofSeconds(10);
+        public static final Duration CONNECT_PER_HANDSHAKE = Duration.ofMillis(40);
+
         public Timeouts {
             if (connect.isNegative() || connect.isZero() || read.isNegative() || read.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive: connect " + connect + ", read " + read);
             }
+        }
+
+        /**
+         * The bound on a set-up of {@code handshakes} TLS handshakes that may share one machine's
+         * cores (a full mesh of n parties has n(n-1)/2: 528 for 33 parties, which a fixed 10 s did not
+         * fit on two loaded cores): {@link #CONNECT_BASE} plus {@link #CONNECT_PER_HANDSHAKE} each.
+         */
+        public static Duration connectFor(int handshakes) {
+            if (handshakes < 1) {
+                throw new IllegalArgumentException("a set-up has at least one handshake, got " + handshakes);
+            }
+            return CONNECT_BASE.plus(CONNECT_PER_HANDSHAKE.multipliedBy(handshakes));
+        }
+
+        /** {@link #connectFor} a full mesh of {@code parties} parties. */
+        public static Duration connectForMesh(int parties) {
+            return connectFor(parties * (parties - 1) / 2);
         }
     }
 
