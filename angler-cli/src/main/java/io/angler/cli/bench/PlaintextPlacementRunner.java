@@ -52,7 +52,6 @@ import java.util.function.Consumer;
  * session is cut at its deadline.
  */
 public final class PlaintextPlacementRunner implements SessionRunner, RequesterRunner, AutoCloseable {
-    private static final Duration CONNECT = Duration.ofSeconds(10);
     private static final Duration READ = Duration.ofSeconds(30);
 
     private final MpcListener listener;
@@ -177,7 +176,8 @@ public final class PlaintextPlacementRunner implements SessionRunner, RequesterR
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
         List<PartyEndpoint> pair = List.of(endpoint(setup, 0), endpoint(setup, provider));
-        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(READ, left));
+        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(
+                min(TlsNetwork.Timeouts.connectFor(setup.parties().size() - 1), left), min(READ, left));
         TlsNetwork net;
         try {
             net = TlsNetwork.connect(listener, linkId(setup, provider), self, pair, timeouts);

@@ -273,6 +273,11 @@ public final class MpcListener implements AutoCloseable {
      * Keeps {@code link}, whose session ended cleanly at this side, for a later session with the same
      * peer (it is closed instead if this listener keeps no idle links, is closed, or is full: then the
      * link idle longest goes). Idle links older than {@link #IDLE_TIMEOUT} are closed.
+     *
+     * <p>At most one idle link per peer: the one kept before is closed. With two, two sessions that
+     * ended in a different order at each side would leave each side taking a link whose other end
+     * sits unread in the peer's queue, and both would wait for a hello or an answer that never comes;
+     * with one, a side that takes a link the peer dropped reads its close at once and connects anew.
      */
     void offerIdle(TlsLink link) {
         List<TlsLink> toClose = new java.util.ArrayList<>();
@@ -281,7 +286,13 @@ public final class MpcListener implements AutoCloseable {
                 toClose.add(link);
             } else {
                 link.markIdle();
-                idle.computeIfAbsent(link.peerFingerprint(), k -> new java.util.ArrayDeque<>()).addLast(link);
+                java.util.ArrayDeque<TlsLink> q = idle.computeIfAbsent(link.peerFingerprint(),
+                        k -> new java.util.ArrayDeque<>());
+                while (!q.isEmpty()) {
+                    toClose.add(q.pollFirst());
+                    idleCount--;
+                }
+                q.addLast(link);
                 idleCount++;
                 expire(toClose);
                 while (idleCount > maxIdle) {
@@ -308,7 +319,7 @@ public final class MpcListener implements AutoCloseable {
         toClose.forEach(TlsLink::close);
     }
 
-    /** The most recent idle link to the node with this certificate fingerprint, or null. */
+    /** The idle link to the node with this certificate fingerprint, or null. */
     TlsLink takeIdle(String fingerprint) {
         List<TlsLink> toClose = new java.util.ArrayList<>();
         TlsLink found;

@@ -48,10 +48,31 @@ public final class TlsNetwork implements Network {
     public record Timeouts(Duration connect, Duration read) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
+        /** The connect bound's fixed part, and what it grows by per TLS handshake of the set-up. */
+        public static final Duration CONNECT_BASE = Duration.ofSeconds(10);
+        public static final Duration CONNECT_PER_HANDSHAKE = Duration.ofMillis(40);
+
         public Timeouts {
             if (connect.isNegative() || connect.isZero() || read.isNegative() || read.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive: connect " + connect + ", read " + read);
             }
+        }
+
+        /**
+         * The bound on a set-up of {@code handshakes} TLS handshakes that may share one machine's
+         * cores (a full mesh of n parties has n(n-1)/2: 528 for 33 parties, which a fixed 10 s did not
+         * fit on two loaded cores): {@link #CONNECT_BASE} plus {@link #CONNECT_PER_HANDSHAKE} each.
+         */
+        public static Duration connectFor(int handshakes) {
+            if (handshakes < 1) {
+                throw new IllegalArgumentException("a set-up has at least one handshake, got " + handshakes);
+            }
+            return CONNECT_BASE.plus(CONNECT_PER_HANDSHAKE.multipliedBy(handshakes));
+        }
+
+        /** {@link #connectFor} a full mesh of {@code parties} parties. */
+        public static Duration connectForMesh(int parties) {
+            return connectFor(parties * (parties - 1) / 2);
         }
     }
 
@@ -60,7 +81,7 @@ public final class TlsNetwork implements Network {
     private final List<String> fingerprints;
     /** Keeps the links of a cleanly ended session (null: close them). */
     private final MpcListener keeper;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TlsNetwork(int self, TlsChannel[] channels, List<String> fingerprints, MpcListener keeper) {
         this.self = self;
@@ -98,6 +119,7 @@ public final class TlsNetwork implements Network {
                 idle[p] = listener.takeIdle(parties.get(p).fingerprint());
             }
         }
+        long resumeMillis = listener.handshakeTimeout().toMillis();
         ExecutorService pool = null;
         List<Future<TlsLink>> outgoing = new ArrayList<>();
         List<Future<?>> reused = new ArrayList<>();
@@ -119,7 +141,7 @@ public final class TlsNetwork implements Network {
                     int peer = p;
                     TlsLink old = idle[p];
                     outgoing.add(pool.submit(() -> {
-                        TlsLink again = old == null ? null : resume(old, sessionId, self, peer, deadline);
+                        TlsLink again = old == null ? null : resume(old, sessionId, self, peer, deadline, resumeMillis);
                         return again != null ? again : dial(factory, sessionId, self, peer, parties.get(peer), deadline);
                     }));
                 }
@@ -128,7 +150,7 @@ public final class TlsNetwork implements Network {
                         int peer = p;
                         TlsLink old = idle[p];
                         reused.add(pool.submit(() -> {
-                            TlsLink again = resume(old, sessionId, self, peer, deadline);
+                            TlsLink again = resume(old, sessionId, self, peer, deadline, resumeMillis);
                             if (again != null && expected.reserve(peer, again.peerFingerprint()) == null) {
                                 expected.deliver(peer, again);
                             } else if (again != null) {
@@ -167,19 +189,28 @@ public final class TlsNetwork implements Network {
             }
             return new TlsNetwork(self, channels, parties.stream().map(PartyEndpoint::fingerprint).toList(), listener);
         } catch (RuntimeException e) {
-            for (TlsLink l : links) {
-                if (l != null) {
-                    l.close();
-                }
-            }
             if (pool != null) {
                 pool.shutdownNow(); // dial() closes its socket when interrupted or failing
                 awaitQuietly(pool);
             }
+            List<TlsLink> made = new ArrayList<>();
+            for (TlsLink l : links) {
+                if (l != null) {
+                    made.add(l);
+                }
+            }
+            for (TlsLink l : expected.take()) { // from now on a late delivery is closed by the listener
+                if (l != null) {
+                    made.add(l);
+                }
+            }
             for (Future<TlsLink> f : outgoing) {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
-                        f.get().close();
+                        TlsLink l = f.get();
+                        if (!made.contains(l)) {
+                            made.add(l);
+                        }
                     } catch (ExecutionException ignored) {
                         // that connection was never made
                     } catch (InterruptedException ie) {
@@ -187,6 +218,7 @@ public final class TlsNetwork implements Network {
                     }
                 }
             }
+            abandon(made, e instanceof MpcAbortException m ? m.peer() : -1);
             if (e instanceof MpcAbortException) {
                 throw (MpcAbortException) e;
             }
@@ -201,27 +233,65 @@ public final class TlsNetwork implements Network {
     }
 
     /**
+     * Ends the links a failed set-up made. Each peer at the other end may already have its whole mesh
+     * and be waiting for this party's first message: closing without a word would look to it like an
+     * honest party leaving without an abort notice (direct evidence against this party). So each gets
+     * the notice first ({@code connect}, naming the peer this party could not connect with, as a
+     * departure), then close_notify; the links are read until the peer closes its end (it has read
+     * the notice by then) or {@link #DRAIN_MILLIS} pass, so that closing with unread data cannot reset
+     * the connection before the notice is read.
+     */
+    private static void abandon(List<TlsLink> made, int missing) {
+        if (made.isEmpty()) {
+            return;
+        }
+        FramedChannel.Frame notice = new FramedChannel.Frame(true, AbortNotice.encode(
+                missing >= 0 ? MpcAbortException.Evidence.DEPARTURE : MpcAbortException.Evidence.NONE, "connect", missing));
+        for (TlsLink l : made) {
+            try {
+                l.send(notice, -1);
+            } catch (MpcAbortException ignored) {
+                // already closing
+            }
+            l.beginClose();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        for (TlsLink l : made) {
+            try {
+                while (remainingNanos(deadline) > 0) {
+                    l.receive(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline))), -1);
+                }
+            } catch (MpcAbortException ended) {
+                // the peer closed its end, or the drain ran out of time
+            }
+            l.finishClose(TimeUnit.NANOSECONDS.toMillis(Math.max(0, remainingNanos(deadline))));
+        }
+    }
+
+    /**
      * Carries a new session over an idle link to {@code peer}: the side that opened the link sends
      * the hello as a frame, the other checks it (this session, that party, to this party) and
-     * answers OK. Returns the link, or null (and closes it) if that failed: the caller then falls
-     * back to a new connection.
+     * answers with {@link #resumed}. Returns the link, or null (and closes it) if that failed: the caller then falls
+     * back to a new connection. It waits at most {@code boundMillis} and half the time left.
      */
-    private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline) {
+    private static TlsLink resume(TlsLink link, String sessionId, int self, int peer, long deadline, long boundMillis) {
         try {
-            long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)));
+            // At most half the time left (and the handshake timeout), so that a new connection still fits.
+            long wait = Math.max(1, Math.min(boundMillis, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)) / 2));
             if (link.client()) {
                 java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
                 new Hello(sessionId, self, peer).writeTo(b);
                 link.send(new FramedChannel.Frame(false, b.toByteArray()), peer);
                 FramedChannel.Frame answer = link.receive(wait, peer);
-                if (!answer.notice() && answer.payload().length == 1 && answer.payload()[0] == Hello.OK) {
+                if (!answer.notice() && java.security.MessageDigest.isEqual(answer.payload(),
+                        resumed(sessionId, self, peer))) {
                     return link;
                 }
             } else {
                 FramedChannel.Frame f = link.receive(wait, peer);
                 Hello h = f.notice() ? null : Hello.readFrom(new java.io.ByteArrayInputStream(f.payload()));
                 if (h != null && h.sessionId().equals(sessionId) && h.from() == peer && h.to() == self) {
-                    link.send(new FramedChannel.Frame(false, new byte[] {Hello.OK}), peer);
+                    link.send(new FramedChannel.Frame(false, resumed(sessionId, peer, self)), peer);
                     return link;
                 }
                 link.send(new FramedChannel.Frame(false, new byte[] {Hello.UNKNOWN_SESSION}), peer);
@@ -231,6 +301,21 @@ public final class TlsNetwork implements Network {
         }
         link.close();
         return null;
+    }
+
+    /**
+     * The answer to a hello over an idle link: a digest of the session id and the two parties, not a
+     * single byte, so that nothing else a peer could send first (an empty round is one zero byte,
+     * the same as {@link Hello#OK}) passes for it.
+     */
+    private static byte[] resumed(String sessionId, int from, int to) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(("angler-mpc resume/" + sessionId + "/"
+                    + from + "/" + to).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.Arrays.copyOf(h, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
     }
 
     /**
@@ -502,10 +587,9 @@ public final class TlsNetwork implements Network {
     }
 
     private void end(boolean keep) {
-        if (closed) {
-            return;
+        if (!closed.compareAndSet(false, true)) {
+            return; // ended already: by the deadline's close() racing the session's release(), say
         }
-        closed = true;
         List<TlsLink> closing = new ArrayList<>();
         for (TlsChannel c : channels) {
             if (c == null) {

@@ -14,7 +14,11 @@ import java.security.MessageDigest;
  *       L^j_{w,ŵ} (<b>output-label</b>): the evaluator holds only the label of the true masked value,
  *       and the other one is L ⊕ Δ_j, so it cannot claim a different value.</li>
  * </ul>
- * j outputs ŵ ⊕ λ_w. A party that is not a recipient of a bit receives nothing about it: no
+ * j outputs ŵ ⊕ λ_w. A failed output-label check blames nobody: j's label L^j_w is also made of the
+ * MAC blocks every other garbler k put in its rows for j (M_j[r^k], see {@link Evaluator}), which the
+ * evaluator cannot check, so a garbler can make it fail for another garbler.
+ *
+ * <p>A party that is not a recipient of a bit receives nothing about it: no
  * share of λ_w, no masked value.
  *
  * <p>A last, empty round confirms: a party returns its outputs only once every peer has said it
@@ -138,8 +142,11 @@ final class Outputs {
                 expected[2 * i + 1] = garbler.labels[2 * w + 1] ^ (m & s.deltaHi);
             }
             if (!MessageDigest.isEqual(digest, s.digest(expected, 0, expected.length))) {
-                throw new MpcAbortException("output-label", 0,
-                        "the evaluator's output labels do not prove the masked outputs it sent");
+                // Not attributable: past an AND gate the evaluator's label for this party is also made of
+                // the MAC blocks the other garblers put in their rows for it, which nobody checks.
+                throw new MpcAbortException("output-label", -1,
+                        "the evaluator's output labels do not prove the masked outputs it sent (the evaluator, or"
+                                + " another garbler's rows for this party, are wrong)");
             }
         }
     }

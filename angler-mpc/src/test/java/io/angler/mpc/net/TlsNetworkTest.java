@@ -404,6 +404,66 @@ class TlsNetworkTest {
         }
     }
 
+    /**
+     * Two sessions between the same two nodes end in a different order at each side. Kept both, each
+     * side's next session would take the link whose other end the peer keeps unread and both would
+     * wait for each other until the deadline; a node keeps one idle link per peer, so the next
+     * session meets a closed link, connects anew at once, and the session after that carries on.
+     */
+    @Test
+    void twoSessionsEndingInADifferentOrderAtEachSideDoNotStallTheNext() throws Exception {
+        try (Nodes nodes = Nodes.start(2, MpcListener.DEFAULT_MAX_IDLE_LINKS)) {
+            List<CompletableFuture<TlsNetwork>> made = new ArrayList<>();
+            for (String sid : List.of("one", "two")) {
+                for (int p = 0; p < 2; p++) {
+                    int self = p;
+                    made.add(CompletableFuture.supplyAsync(() -> {
+                        TlsNetwork net = TlsNetwork.connect(nodes.listeners().get(self), sid, self, nodes.parties(), QUICK);
+                        exchangeWithAll(net);
+                        return net;
+                    }));
+                }
+            }
+            TlsNetwork a1 = made.get(0).get(60, TimeUnit.SECONDS);
+            TlsNetwork b1 = made.get(1).get(60, TimeUnit.SECONDS);
+            TlsNetwork a2 = made.get(2).get(60, TimeUnit.SECONDS);
+            TlsNetwork b2 = made.get(3).get(60, TimeUnit.SECONDS);
+            a1.release();
+            a2.release();
+            b2.release();
+            b1.release();
+            assertThat(nodes.listeners()).allSatisfy(l -> assertThat(l.idleLinks()).isEqualTo(1));
+            long start = System.nanoTime();
+            nodes.session("three", true);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                    .as("no side waited for a link the other side does not read")
+                    .isLessThan(MpcListener.DEFAULT_HANDSHAKE_TIMEOUT.toMillis() / 2);
+            List<TlsLink[]> four = nodes.session("four", true);
+            List<TlsLink[]> five = nodes.session("five", true);
+            assertThat(five.get(0)[1]).as("the link made anew is kept and carries on").isSameAs(four.get(0)[1]);
+        }
+    }
+
+    /**
+     * Over an idle link, the party that dialed sends the new session's hello and takes the link only
+     * on the answer for that session: a frame of one zero byte (an empty round of another session, or
+     * the dial path's OK) is not it, so the party falls back to a new connection, which the peer,
+     * not in that session, does not take.
+     */
+    @Test
+    void aResumedLinkNeedsTheAnswerForItsOwnSession() throws Exception {
+        try (Nodes nodes = Nodes.start(2, MpcListener.DEFAULT_MAX_IDLE_LINKS)) {
+            nodes.session("one", true);
+            TlsLink server = nodes.listeners().get(0).takeIdle(nodes.parties().get(1).fingerprint());
+            assertThat(server).isNotNull();
+            server.send(new FramedChannel.Frame(false, new byte[] {0}), 1);
+            TlsNetwork.Timeouts quick = new TlsNetwork.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(3));
+            assertThatThrownBy(() -> TlsNetwork.connect(nodes.listeners().get(1), "two", 1, nodes.parties(), quick))
+                    .isInstanceOfSatisfying(MpcAbortException.class, e -> assertThat(e.check()).isEqualTo("connect"));
+            server.close();
+        }
+    }
+
     @Test
     void idleLinksAreBoundedAndClosedWithTheListener() throws Exception {
         long threadsBefore = mpcThreads();

@@ -50,8 +50,10 @@ import java.util.function.UnaryOperator;
  * node is stopping).
  */
 public final class MpcPlacementRunner implements SessionRunner, RequesterRunner, AutoCloseable {
-    /** The longest the mesh set-up and any one message may take, within the deadline. */
-    static final Duration CONNECT = Duration.ofSeconds(10);
+    /**
+     * The longest any one message may take, within the deadline. The mesh set-up's bound grows with
+     * the parties ({@link TlsNetwork.Timeouts#connectForMesh}), also within the deadline.
+     */
     static final Duration READ = Duration.ofSeconds(30);
 
     private final MpcListener listener;
@@ -73,11 +75,21 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         this(listener, options, UnaryOperator.identity());
     }
 
+    /** The tests' other seam: the party list this party builds its mesh from (as given in production). */
+    private final UnaryOperator<List<PartyEndpoint>> mesh;
+
     /** For tests only: {@code tap} wraps each session's network, to make this party misbehave. */
     MpcPlacementRunner(MpcListener listener, WrkOptions options, UnaryOperator<Network> tap) {
+        this(listener, options, tap, UnaryOperator.identity());
+    }
+
+    /** For tests only: as above, and {@code mesh} changes the party list, to make this party misbehave in the set-up. */
+    MpcPlacementRunner(MpcListener listener, WrkOptions options, UnaryOperator<Network> tap,
+                       UnaryOperator<List<PartyEndpoint>> mesh) {
         this.listener = listener;
         this.options = options;
         this.tap = tap;
+        this.mesh = mesh;
         this.cotCache = options.reuseOt() ? new CotCache() : null;
     }
 
@@ -128,12 +140,8 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         if (left <= 0) {
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
-        // The requester waits longer for a message than the providers: a provider stuck on a silent
-        // peer then times out first and its notice tells the requester whom it waited for, instead of
-        // the requester blaming that provider for the silence.
-        Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
-        TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(min(CONNECT, left), min(read, left));
-        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, endpoints(setup), timeouts);
+        TlsNetwork.Timeouts timeouts = timeouts(setup.parties().size(), self, left);
+        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, mesh.apply(endpoints(setup)), timeouts);
         open.add(net);
         ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
                 - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
@@ -150,6 +158,15 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
             open.remove(net);
             net.close();
         }
+    }
+
+    /** A session's bounds: the mesh set-up's grows with the parties; both end at the deadline, {@code left} ms away. */
+    static TlsNetwork.Timeouts timeouts(int parties, int self, long left) {
+        // The requester waits longer for a message than the providers: a provider stuck on a silent
+        // peer then times out first and its notice tells the requester whom it waited for, instead of
+        // the requester blaming that provider for the silence.
+        Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
+        return new TlsNetwork.Timeouts(min(TlsNetwork.Timeouts.connectForMesh(parties), left), min(read, left));
     }
 
     /**

@@ -59,6 +59,17 @@ public final class Requester implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PROBE_ROUNDS = 2;
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /**
+     * The checks that, failing at a provider on the requester's message, no other provider could
+     * have made fail: pairwise OT and its KOS check (the challenge is the checker's own), a party's
+     * commitment and its opening, openings of shares that are plain authenticated bits (input and
+     * output masks), the leaky-AND opening (its commitment is checked in the broadcast transcript
+     * first) and the message format. Not here: abit-mac, global-key and triple-open (they depend on
+     * coins and broadcasts another provider can send two parties differently before the transcript is
+     * compared), output-label (another garbler's rows feed the label), and anything not in the engine.
+     */
+    static final Set<String> REQUESTER_ALONE = Set.of("base-ot-point", "cot-consistency", "cot-count",
+            "coin-toss-opening", "input-mask", "output-mask", "leaky-and-opening", "protocol", "frame-size");
 
     private final RequesterSettings settings;
     private final TlsIdentity identity;
@@ -391,8 +402,9 @@ public final class Requester implements AutoCloseable {
         /**
          * What the abort says about the providers (docs/protocol.md, "Failures and retries"): the
          * requester's own evidence is certain; each provider's abort notice blaming another provider
-         * makes a suspected pair; a notice blaming the requester itself on a check is a lie, so
-         * certain evidence against its sender.
+         * makes a suspected pair; a notice blaming the requester itself on a check of a message only
+         * the requester made ({@link #REQUESTER_ALONE}) is a lie, so certain evidence against its
+         * sender; on any other check it makes its sender a suspect.
          */
         private Outcome blame(MpcAbortException e) {
             Set<String> certain = new LinkedHashSet<>();
@@ -422,9 +434,20 @@ public final class Requester implements AutoCloseable {
                     continue;
                 }
                 if (blamed == 0) {
-                    if (r.evidence() == MpcAbortException.Evidence.CHECK) {
+                    if (r.evidence() != MpcAbortException.Evidence.CHECK) {
+                        continue;
+                    }
+                    if (REQUESTER_ALONE.contains(r.check())) {
                         certain.add(chosen.get(from - 1).fingerprint()); // this requester followed the protocol
-                        said.add("provider " + from + " falsely blamed the requester");
+                        said.add("provider " + from + " falsely blamed the requester (" + r.check() + ")");
+                    } else {
+                        // Either the reporter lies or another provider made the check fail: suspect the reporter.
+                        Set<String> alone = Set.of(chosen.get(from - 1).fingerprint());
+                        if (!pairs.contains(alone)) {
+                            pairs.add(alone);
+                        }
+                        said.add("provider " + from + " blamed the requester (" + r.check()
+                                + ", which another provider could have caused)");
                     }
                     continue;
                 }

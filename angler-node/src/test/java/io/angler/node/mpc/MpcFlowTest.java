@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +245,98 @@ class MpcFlowTest {
         assertThat(r.failures()).singleElement().asString().contains("garbled-row").contains("seen here");
         assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).doesNotContain(cheat.fingerprint());
         assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(30));
+    }
+
+    /**
+     * A provider never makes its connection with one honest provider (it expects another certificate
+     * there), so that one's mesh set-up fails after it connected to the requester. The honest one
+     * tells everyone it could not connect with the cheat before it closes, so the requester suspects
+     * the pair instead of taking it for a provider that left without a notice; the pair is excluded
+     * after its second failure and the last session is served without either.
+     */
+    @Test
+    void aProviderThatNeverConnectsToAnotherDoesNotGetItExcludedAsIfItHadLeft() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        ProviderNode victim = pool.start("victim", 10, "30");
+        String stranger = io.angler.mpc.net.TlsIdentity.ephemeral("stranger").fingerprint();
+        ProviderNode cheat = pool.start("cheat", 10, "10", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                UnaryOperator.identity(), parties -> parties.stream().map(p -> p.fingerprint().equals(victim.fingerprint())
+                        ? new io.angler.mpc.net.PartyEndpoint(p.address(), stranger) : p).toList()));
+        pool.start("h2", 10, "35");
+        pool.start("h3", 10, "40");
+        Requester requester = pool.requester("req");
+        List<String> progress = new ArrayList<>();
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), progress::add);
+
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(3);
+        assertThat(r.failures()).as("nobody is taken for having left without a notice")
+                .allMatch(f -> f.contains("blamed provider") && f.contains("connect") && !f.contains("seen here")
+                        && !f.contains("without an abort notice"));
+        assertThat(progress).as("the first failure excludes nobody").contains("retrying with 4 provider(s)");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint)
+                .doesNotContain(cheat.fingerprint(), victim.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> assertThat(l.price()).isEqualTo(35));
+    }
+
+    /**
+     * A garbler corrupts, in its rows of the AND gates that end in an output, the MAC block meant for
+     * another garbler (the victim): the evaluator cannot check those, so the victim's output-label
+     * check fails, and nothing says whether the requester or another garbler caused it. The victim
+     * must not be excluded as if it had lied about the requester; the cheat does it in one session
+     * only, so the retry with the same providers is served, by the victim (the cheapest).
+     */
+    @Test
+    void aGarblerThatCorruptsAnotherGarblersRowsDoesNotGetThatGarblerExcluded() throws Exception {
+        pool = LoopbackPool.underMpc(dir);
+        io.angler.mpc.circuit.Circuit circuit = io.angler.mpc.placement.Placement.circuit(
+                new io.angler.mpc.placement.PlacementSpec(PlacementMode.FIRST_PRICE, 3,
+                        io.angler.core.placement.PlacementWidths.DEFAULT, true)).circuit();
+        int[] terminal = terminalAndGates(circuit);
+        assertThat(terminal).as("the placement circuit has AND gates that end in an output").isNotEmpty();
+        ProviderNode victim = observed("victim", pool.start("victim", 10, "10"));
+        AtomicBoolean cheated = new AtomicBoolean();
+        pool.start("cheat", 10, "20", listener -> new MpcPlacementRunner(listener, WrkOptions.DEFAULT,
+                net -> new TappedNetwork(net, -1, () -> { }).rowsFor(victim.fingerprint(), terminal,
+                        circuit.andGates() * 4 * 4 * 2, cheated)));
+        pool.start("h", 10, "30");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 3, 1, dir.resolve("out")),
+                pool.candidates(), line -> { });
+
+        assertThat(cheated).isTrue();
+        assertThat(r.attempts()).as("%s", r.failures()).isEqualTo(2);
+        assertThat(r.failures()).singleElement().asString().contains("output-label").doesNotContain("falsely");
+        assertThat(r.providers()).extracting(RequestResult.SessionProvider::fingerprint).contains(victim.fingerprint());
+        assertThat(r.leases()).singleElement().satisfies(l -> {
+            assertThat(l.providerFingerprint()).isEqualTo(victim.fingerprint());
+            assertThat(l.price()).isEqualTo(10);
+        });
+    }
+
+    /** The AND gates (numbered among the AND gates) whose output wire is a circuit output and feeds no gate. */
+    private static int[] terminalAndGates(io.angler.mpc.circuit.Circuit c) {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < c.gates(); i++) {
+            used.add(c.in0(i));
+            if (c.type(i) != io.angler.mpc.circuit.Circuit.INV) {
+                used.add(c.in1(i));
+            }
+        }
+        java.util.Set<Integer> outputs = new java.util.HashSet<>();
+        for (int w : c.outputs()) {
+            outputs.add(w);
+        }
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0, g = 0; i < c.gates(); i++) {
+            if (c.type(i) == io.angler.mpc.circuit.Circuit.AND) {
+                if (outputs.contains(c.out(i)) && !used.contains(c.out(i))) {
+                    found.add(g);
+                }
+                g++;
+            }
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

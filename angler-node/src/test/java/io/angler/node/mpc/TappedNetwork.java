@@ -3,6 +3,7 @@ package io.angler.node.mpc;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.ChannelStats;
 import io.angler.mpc.net.Network;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #garbledTables}: in a {@code writeLongs} of exactly that many longs to the evaluator
  *       (its garbled tables), the evaluator's MAC block of every row of the first AND gate is
  *       corrupted;</li>
+ *   <li>{@link #rowsFor}: in the same message, the MAC block meant for another garbler (the victim) in
+ *       every row of the given AND gates, once (the first session with the victim in it): the
+ *       evaluator cannot check those blocks, so only the victim's output labels come out wrong;</li>
  *   <li>{@link #lying}: at its first flush the party sends every peer an abort notice falsely
  *       blaming another provider (one it has not blamed before), and stops.</li>
  * </ul>
@@ -27,6 +31,9 @@ final class TappedNetwork implements Network {
     private String towards;
     private int tableLongs;
     private java.util.Set<String> blamed;
+    private String victim;
+    private int[] victimGates;
+    private AtomicBoolean once;
 
     TappedNetwork(Network net, int corruptFrom, Runnable onFlush) {
         this.net = net;
@@ -43,6 +50,19 @@ final class TappedNetwork implements Network {
     /** Corrupts the garbled tables (a writeLongs of {@code longs} longs to party 0). */
     TappedNetwork garbledTables(int longs) {
         this.tableLongs = longs;
+        return this;
+    }
+
+    /**
+     * Corrupts, in the garbled tables (a writeLongs of {@code longs} longs to party 0), the MAC block
+     * for the garbler with this fingerprint in every row of the AND gates {@code andGates} (numbered
+     * among the AND gates), in one session only: the first that sets {@code once}.
+     */
+    TappedNetwork rowsFor(String victimFingerprint, int[] andGates, int longs, AtomicBoolean once) {
+        this.victim = victimFingerprint;
+        this.victimGates = andGates;
+        this.tableLongs = longs;
+        this.once = once;
         return this;
     }
 
@@ -111,6 +131,26 @@ final class TappedNetwork implements Network {
                 if (corrupts(peer) && len > 0) {
                     long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
                     copy[0] ^= 1;
+                    ch.writeLongs(copy, 0, len);
+                } else if (victim != null && peer == 0 && len == tableLongs) {
+                    int j = -1;
+                    for (int p = 1; p < net.parties(); p++) {
+                        if (victim.equals(net.identity(p))) {
+                            j = p;
+                        }
+                    }
+                    if (j < 0 || !once.compareAndSet(false, true)) {
+                        ch.writeLongs(src, off, len);
+                        return;
+                    }
+                    long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
+                    int n = net.parties();
+                    int block = j < net.self() ? j : j - 1; // a garbler's row: MACs for the others in order, then its label
+                    for (int g : victimGates) {
+                        for (int row = 0; row < 4; row++) {
+                            copy[(g * 4 + row) * n * 2 + 2 * block] ^= 1L << 9;
+                        }
+                    }
                     ch.writeLongs(copy, 0, len);
                 } else if (tableLongs > 0 && peer == 0 && len == tableLongs) {
                     long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
