@@ -221,7 +221,7 @@ final class Edwards25519 {
 
     private void finishAdd(Point r, boolean withT) {
         sub(tb, ta, te);              // E = B - A
-        sub(td, tc, tf);              // F = D - C
+        sub(td, tc, tf);              // F = D - C: D is a product or 2 Z1, so below 2^53 + 2^16, mul-safe
         add(td, tc, tg);              // G = D + C
         add(tb, ta, th);              // H = B + A
         mul(te, tf, r.x);
