@@ -1,29 +1,31 @@
 package io.angler.mpc.ot;
 
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.add;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.areEqual;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.carry;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.cmov;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.cnegate;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.copy;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.create;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.cswap;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.inv;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.isZero;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.mul;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.normalize;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.one;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.sqr;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.sub;
-import static org.bouncycastle.math.ec.rfc7748.X25519Field.zero;
+import static io.angler.mpc.ot.Field25519.add;
+import static io.angler.mpc.ot.Field25519.areEqual;
+import static io.angler.mpc.ot.Field25519.carry;
+import static io.angler.mpc.ot.Field25519.cmov;
+import static io.angler.mpc.ot.Field25519.cnegate;
+import static io.angler.mpc.ot.Field25519.copy;
+import static io.angler.mpc.ot.Field25519.create;
+import static io.angler.mpc.ot.Field25519.cswap;
+import static io.angler.mpc.ot.Field25519.inv;
+import static io.angler.mpc.ot.Field25519.isZero;
+import static io.angler.mpc.ot.Field25519.mul;
+import static io.angler.mpc.ot.Field25519.normalize;
+import static io.angler.mpc.ot.Field25519.one;
+import static io.angler.mpc.ot.Field25519.sqr;
+import static io.angler.mpc.ot.Field25519.sub;
+import static io.angler.mpc.ot.Field25519.zero;
 
 import io.angler.mpc.crypto.Prg;
 import java.math.BigInteger;
 
 /**
  * The twisted Edwards curve edwards25519 (-x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19)), on
- * BouncyCastle's public field arithmetic ({@code X25519Field}), for the base OTs. The JDK has no
- * public point arithmetic and BouncyCastle's generic {@code ECPoint} is slow.
+ * our own field arithmetic ({@link Field25519}: five 51-bit limbs in a {@code long[]}), for the
+ * base OTs. The JDK has no public point arithmetic, BouncyCastle's generic {@code ECPoint} is slow,
+ * and its {@code X25519Field} (ten 25.5-bit limbs in an {@code int[]}), which this class used
+ * before, made variable-base scalar multiplication about 1.3 times slower (docs/mpc.md).
  *
  * <p>Points are in extended coordinates (X:Y:Z:T) with x = X/Z, y = Y/Z, xy = T/Z (Hisil, Wong,
  * Carter, Dawson 2008). Scalars are 32-byte little-endian integers below 2^255, recoded into 64
@@ -35,8 +37,10 @@ import java.math.BigInteger;
  * scalars that are multiples of 8 ({@link #randomScalar}) and by checking received points with
  * {@link #isInPrimeOrderSubgroup} where a point must not carry torsion.
  *
- * <p>Bounds: BouncyCastle's {@code mul}/{@code sqr} accept inputs that are the sum or difference of
- * at most two reduced values; longer chains are {@code carry}-ed first.
+ * <p>Bounds (see {@link Field25519}): point coordinates and products are reduced; {@code mul} and
+ * {@code sqr} accept limbs below 3 * 2^52, which covers a sum of two reduced values plus the 2p
+ * that {@code sub} adds, and {@code sub} needs a reduced subtrahend. Each step that could exceed
+ * that says so below.
  *
  * <p>An instance holds scratch space: one per thread.
  */
@@ -47,9 +51,9 @@ final class Edwards25519 {
     static final int POINT_BYTES = 64;
     static final int SCALAR_BYTES = 32;
 
-    private static final int[] D2;
-    private static final int[] BASE_X;
-    private static final int[] BASE_Y;
+    private static final long[] D2;
+    private static final long[] BASE_X;
+    private static final long[] BASE_Y;
     private static final byte[] ORDER_BYTES;
     private static volatile FixedBase baseTable;
 
@@ -70,10 +74,10 @@ final class Edwards25519 {
 
     /** A point in extended coordinates. */
     static final class Point {
-        final int[] x = create();
-        final int[] y = create();
-        final int[] z = create();
-        final int[] t = create();
+        final long[] x = create();
+        final long[] y = create();
+        final long[] z = create();
+        final long[] t = create();
 
         void setIdentity() {
             zero(x);
@@ -83,19 +87,19 @@ final class Edwards25519 {
         }
 
         void set(Point p) {
-            copy(p.x, 0, x, 0);
-            copy(p.y, 0, y, 0);
-            copy(p.z, 0, z, 0);
-            copy(p.t, 0, t, 0);
+            copy(p.x, x);
+            copy(p.y, y);
+            copy(p.z, z);
+            copy(p.t, t);
         }
     }
 
     /** A point prepared for addition: (Y+X, Y-X, 2Z, 2dT). */
     static final class Cached {
-        final int[] ypx = create();
-        final int[] ymx = create();
-        final int[] z2 = create();
-        final int[] t2d = create();
+        final long[] ypx = create();
+        final long[] ymx = create();
+        final long[] z2 = create();
+        final long[] t2d = create();
 
         void setIdentity() {
             one(ypx);
@@ -108,9 +112,9 @@ final class Edwards25519 {
 
     /** An affine point prepared for mixed addition: (y+x, y-x, 2dxy). */
     static final class Precomp {
-        final int[] ypx = create();
-        final int[] ymx = create();
-        final int[] xy2d = create();
+        final long[] ypx = create();
+        final long[] ymx = create();
+        final long[] xy2d = create();
 
         void setIdentity() {
             one(ypx);
@@ -121,26 +125,26 @@ final class Edwards25519 {
 
     /**
      * A table of (j+1) * 256^i * P for i < 32, j < 8, for multiplying one point by many scalars.
-     * Entry (i, j) is the 30 ints (y+x, y-x, 2dxy) at {@code 30 * (8i + j)}: flat, so that the
+     * Entry (i, j) is the 15 limbs (y+x, y-x, 2dxy) at {@code 15 * (8i + j)}: flat, so that the
      * constant-time scan over a row is one short loop the JIT vectorises.
      */
     static final class FixedBase {
         final long[] flat = new long[32 * 8 * PRECOMP_LONGS];
     }
 
-    private static final int FE = 10;
-    /** Table entries are packed two limbs per long, halving the constant-time scans. */
-    private static final int PRECOMP_LONGS = 3 * FE / 2;
-    private static final int CACHED_LONGS = 4 * FE / 2;
+    /** Limbs per field element; table entries are their coordinates' limbs back to back. */
+    private static final int FE = Field25519.LIMBS;
+    private static final int PRECOMP_LONGS = 3 * FE;
+    private static final int CACHED_LONGS = 4 * FE;
 
-    private final int[] ta = create();
-    private final int[] tb = create();
-    private final int[] tc = create();
-    private final int[] td = create();
-    private final int[] te = create();
-    private final int[] tf = create();
-    private final int[] tg = create();
-    private final int[] th = create();
+    private final long[] ta = create();
+    private final long[] tb = create();
+    private final long[] tc = create();
+    private final long[] td = create();
+    private final long[] te = create();
+    private final long[] tf = create();
+    private final long[] tg = create();
+    private final long[] th = create();
     private final Cached cachedTmp = new Cached();
     private final Precomp precompTmp = new Precomp();
     private final long[] selected = new long[CACHED_LONGS];
@@ -148,9 +152,9 @@ final class Edwards25519 {
 
     // ---- field helpers ----
 
-    private static int[] fe(BigInteger v) {
-        int[] r = create();
-        X25519FieldCodec.decode(littleEndian(v), 0, r);
+    private static long[] fe(BigInteger v) {
+        long[] r = create();
+        Field25519.decode(littleEndian(v), 0, r);
         return r;
     }
 
@@ -182,10 +186,9 @@ final class Edwards25519 {
         add(p.x, p.y, td);
         sqr(td, td);                  // (X+Y)^2
         add(ta, tb, th);              // H = A + B
-        sub(th, td, te);              // E' = H - (X+Y)^2: three reduced terms, within mul's bounds
+        sub(th, td, te);              // E' = H - (X+Y)^2: limbs below 2^52 + 2^16 + 2p's, mul-safe
         sub(ta, tb, tg);              // G' = A - B
-        add(tc, tg, tf);
-        carry(tf);                    // F' = C + G'
+        add(tc, tg, tf);              // F' = C + G': below 2 (2^51 + 2^15) + 2^51 + 2^15 + 2^52, mul-safe
         mul(te, tf, r.x);
         mul(tg, th, r.y);
         mul(tf, tg, r.z);
@@ -218,7 +221,7 @@ final class Edwards25519 {
 
     private void finishAdd(Point r, boolean withT) {
         sub(tb, ta, te);              // E = B - A
-        sub(td, tc, tf);              // F = D - C
+        sub(td, tc, tf);              // F = D - C: D is a product or 2 Z1, so below 2^53 + 2^16, mul-safe
         add(td, tc, tg);              // G = D + C
         add(tb, ta, th);              // H = B + A
         mul(te, tf, r.x);
@@ -240,11 +243,11 @@ final class Edwards25519 {
     }
 
     /** dst = src when mask is all ones, unchanged when it is 0 (constant time). */
-    static void cmovPoint(int mask, Point src, Point dst) {
-        cmov(mask, src.x, 0, dst.x, 0);
-        cmov(mask, src.y, 0, dst.y, 0);
-        cmov(mask, src.z, 0, dst.z, 0);
-        cmov(mask, src.t, 0, dst.t, 0);
+    static void cmovPoint(long mask, Point src, Point dst) {
+        cmov(mask, src.x, dst.x);
+        cmov(mask, src.y, dst.y);
+        cmov(mask, src.z, dst.z);
+        cmov(mask, src.t, dst.t);
     }
 
     /** Negates a cached point in place when {@code negate} is 1 (constant time). */
@@ -304,7 +307,7 @@ final class Edwards25519 {
 
     /** r = scalar * p for any point p (scalar below 2^255); constant-time in the scalar. */
     void scalarMult(byte[] scalar, Point p, Point r) {
-        // j * p for j = 1..8, cached, flat: entry j-1 at 40 * (j-1)
+        // j * p for j = 1..8, cached, flat: entry j-1 at 20 * (j-1)
         long[] table = new long[8 * CACHED_LONGS];
         Point acc = new Point();
         Cached c = cachedTmp;
@@ -336,24 +339,18 @@ final class Edwards25519 {
     }
 
     private static void putCached(Cached c, long[] table, int off) {
-        pack(c.ypx, table, off);
-        pack(c.ymx, table, off + FE / 2);
-        pack(c.z2, table, off + FE);
-        pack(c.t2d, table, off + 3 * FE / 2);
+        put(c.ypx, table, off);
+        put(c.ymx, table, off + FE);
+        put(c.z2, table, off + 2 * FE);
+        put(c.t2d, table, off + 3 * FE);
     }
 
-    private static void pack(int[] fe, long[] dst, int off) {
-        for (int i = 0; i < FE / 2; i++) {
-            dst[off + i] = (fe[2 * i] & 0xffffffffL) | ((long) fe[2 * i + 1] << 32);
-        }
+    private static void put(long[] fe, long[] dst, int off) {
+        System.arraycopy(fe, 0, dst, off, FE);
     }
 
-    private static void unpack(long[] src, int off, int[] fe) {
-        for (int i = 0; i < FE / 2; i++) {
-            long v = src[off + i];
-            fe[2 * i] = (int) v;
-            fe[2 * i + 1] = (int) (v >>> 32);
-        }
+    private static void get(long[] src, int off, long[] fe) {
+        System.arraycopy(src, off, fe, 0, FE);
     }
 
     /** Scans all 8 entries (constant time) for |digit|, or the identity for 0, then negates if digit < 0. */
@@ -363,8 +360,8 @@ final class Edwards25519 {
         long[] s = selected;
         java.util.Arrays.fill(s, 0);
         s[0] = 1;           // Y+X = 1
-        s[FE / 2] = 1;      // Y-X = 1
-        s[FE] = 2;          // 2Z = 2
+        s[FE] = 1;          // Y-X = 1
+        s[2 * FE] = 2;      // 2Z = 2
         for (int j = 1; j <= 8; j++) {
             long m = eqMask(abs, j);
             int o = (j - 1) * CACHED_LONGS;
@@ -372,10 +369,10 @@ final class Edwards25519 {
                 s[i] ^= (table[o + i] ^ s[i]) & m;
             }
         }
-        unpack(s, 0, out.ypx);
-        unpack(s, FE / 2, out.ymx);
-        unpack(s, FE, out.z2);
-        unpack(s, 3 * FE / 2, out.t2d);
+        get(s, 0, out.ypx);
+        get(s, FE, out.ymx);
+        get(s, 2 * FE, out.z2);
+        get(s, 3 * FE, out.t2d);
         cnegateCached(sign, out);
     }
 
@@ -401,8 +398,8 @@ final class Edwards25519 {
                 }
             }
         }
-        int[][] xs = new int[pts.length][];
-        int[][] ys = new int[pts.length][];
+        long[][] xs = new long[pts.length][];
+        long[][] ys = new long[pts.length][];
         toAffine(pts, pts.length, xs, ys);
         FixedBase table = new FixedBase();
         Precomp e = new Precomp();
@@ -414,9 +411,9 @@ final class Edwards25519 {
             mul(xs[k], ys[k], e.xy2d);
             mul(e.xy2d, D2, e.xy2d);
             int o = k * PRECOMP_LONGS;
-            pack(e.ypx, table.flat, o);
-            pack(e.ymx, table.flat, o + FE / 2);
-            pack(e.xy2d, table.flat, o + FE);
+            put(e.ypx, table.flat, o);
+            put(e.ymx, table.flat, o + FE);
+            put(e.xy2d, table.flat, o + 2 * FE);
         }
         return table;
     }
@@ -445,7 +442,7 @@ final class Edwards25519 {
         long[] s = selected;
         java.util.Arrays.fill(s, 0, PRECOMP_LONGS, 0);
         s[0] = 1;          // y+x = 1
-        s[FE / 2] = 1;     // y-x = 1
+        s[FE] = 1;         // y-x = 1
         long[] flat = table.flat;
         int base = row * 8 * PRECOMP_LONGS;
         for (int j = 1; j <= 8; j++) {
@@ -455,9 +452,9 @@ final class Edwards25519 {
                 s[i] ^= (flat[o + i] ^ s[i]) & m;
             }
         }
-        unpack(s, 0, out.ypx);
-        unpack(s, FE / 2, out.ymx);
-        unpack(s, FE, out.xy2d);
+        get(s, 0, out.ypx);
+        get(s, FE, out.ymx);
+        get(s, 2 * FE, out.xy2d);
         cnegatePrecomp(sign, out);
     }
 
@@ -482,8 +479,8 @@ final class Edwards25519 {
 
     static Point base() {
         Point g = new Point();
-        copy(BASE_X, 0, g.x, 0);
-        copy(BASE_Y, 0, g.y, 0);
+        copy(BASE_X, g.x);
+        copy(BASE_Y, g.y);
         one(g.z);
         mul(g.x, g.y, g.t);
         return g;
@@ -492,7 +489,7 @@ final class Edwards25519 {
     // ---- checks, affine form, encoding ----
 
     boolean isIdentity(Point p) {
-        copy(p.x, 0, ta, 0);
+        copy(p.x, ta);
         normalize(ta);
         sub(p.y, p.z, tb);
         normalize(tb);
@@ -513,26 +510,26 @@ final class Edwards25519 {
      * Affine coordinates of the first {@code n} points, with one field inversion for all
      * (Montgomery's trick); xs[i] and ys[i] are reduced to canonical form.
      */
-    void toAffine(Point[] pts, int n, int[][] xs, int[][] ys) {
-        int[][] prefix = new int[n][];
-        int[] acc = create();
+    void toAffine(Point[] pts, int n, long[][] xs, long[][] ys) {
+        long[][] prefix = new long[n][];
+        long[] acc = create();
         one(acc);
         for (int i = 0; i < n; i++) {
             mul(acc, pts[i].z, acc);
             prefix[i] = acc.clone();
         }
-        int[] invAcc = create();
+        long[] invAcc = create();
         inv(acc, invAcc);
-        int[] zi = create();
+        long[] zi = create();
         for (int i = n - 1; i >= 0; i--) {
             if (i > 0) {
                 mul(invAcc, prefix[i - 1], zi);      // 1/z_i
                 mul(invAcc, pts[i].z, invAcc);      // 1/(z_0 ... z_{i-1})
             } else {
-                copy(invAcc, 0, zi, 0);
+                copy(invAcc, zi);
             }
-            int[] x = create();
-            int[] y = create();
+            long[] x = create();
+            long[] y = create();
             mul(pts[i].x, zi, x);
             mul(pts[i].y, zi, y);
             normalize(x);
@@ -544,12 +541,12 @@ final class Edwards25519 {
 
     /** Writes the canonical affine encoding (x then y, 32 bytes little-endian each) of {@code n} points. */
     void encode(Point[] pts, int n, byte[] out, int off) {
-        int[][] xs = new int[n][];
-        int[][] ys = new int[n][];
+        long[][] xs = new long[n][];
+        long[][] ys = new long[n][];
         toAffine(pts, n, xs, ys);
         for (int i = 0; i < n; i++) {
-            X25519FieldCodec.encode(xs[i], out, off + POINT_BYTES * i);
-            X25519FieldCodec.encode(ys[i], out, off + POINT_BYTES * i + 32);
+            Field25519.encode(xs[i], out, off + POINT_BYTES * i);
+            Field25519.encode(ys[i], out, off + POINT_BYTES * i + 32);
         }
     }
 
@@ -568,8 +565,8 @@ final class Edwards25519 {
             return null;
         }
         Point p = new Point();
-        X25519FieldCodec.decode(in, off, p.x);
-        X25519FieldCodec.decode(in, off + 32, p.y);
+        Field25519.decode(in, off, p.x);      // bit 255 ignored: checked above
+        Field25519.decode(in, off + 32, p.y);
         one(p.z);
         // -x^2 + y^2 == 1 + d x^2 y^2, with D2 = 2d: compare 2(y^2 - x^2) with 2 + 2d x^2 y^2
         sqr(p.x, ta);
@@ -602,16 +599,5 @@ final class Edwards25519 {
             }
         }
         return (b[off] & 0xff) < 0xed;
-    }
-
-    /** BouncyCastle's codec, named apart from this class's own encode/decode. */
-    private static final class X25519FieldCodec {
-        static void encode(int[] x, byte[] out, int off) {
-            org.bouncycastle.math.ec.rfc7748.X25519Field.encode(x, out, off);
-        }
-
-        static void decode(byte[] in, int off, int[] x) {
-            org.bouncycastle.math.ec.rfc7748.X25519Field.decode255(in, off, x, 0); // bit 255 ignored: callers check it
-        }
     }
 }
