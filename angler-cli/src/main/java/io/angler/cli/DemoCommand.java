@@ -105,10 +105,15 @@ final class DemoCommand implements Callable<Integer> {
                 : Files.createTempDirectory("angler-demo-");
         Path kubeconfigs = outDir != null ? outDir : base.resolve("kubeconfigs");
         LocalPool.Run run;
+        // fingerprint -> the node's directory name (provider-1.. in start order; session order differs)
+        java.util.Map<String, String> nodeNames = new java.util.HashMap<>();
         try (LocalPool pool = LocalPool.start(base, inputs.bids(), dhtNodes, MpcPlacementRunner::new,
                 MpcPlacementRunner::new, cluster == null ? null : config -> clusterProvisioner(cluster),
                 line -> progress(err, line))) {
             run = pool.request(mode, inputs.request(), length, kubeconfigs, line -> progress(err, line));
+            for (int i = 0; i < pool.providers().size(); i++) {
+                nodeNames.put(pool.providers().get(i).fingerprint(), "provider-" + (i + 1));
+            }
         } catch (RequestException e) {
             err.println("angler demo: " + e.getMessage());
             err.flush();
@@ -155,7 +160,8 @@ final class DemoCommand implements Callable<Integer> {
         for (HeldLease l : run.result().leases()) {
             int index = run.result().providers().stream().filter(p -> p.fingerprint().equals(l.providerFingerprint()))
                     .findFirst().orElseThrow().index();
-            where.println("provider " + index + ": namespace " + l.namespace() + " with a quota of " + l.units() + " x "
+            where.println("provider " + index + " (node " + nodeNames.get(l.providerFingerprint()) + "): namespace "
+                    + l.namespace() + " with a quota of " + l.units() + " x "
                     + LocalPool.UNIT + ", " + run.provisioned().get(l.leaseId()) + "; kubeconfig " + l.kubeconfig());
             if (cluster != null) {
                 where.println("  (remove with: kubectl delete namespace " + l.namespace() + ", or angler lease release "
