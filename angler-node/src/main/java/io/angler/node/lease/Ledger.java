@@ -246,6 +246,28 @@ public final class Ledger {
     }
 
     /**
+     * Undoes a renewal whose credentials could not be issued: puts {@code previous} back (durably)
+     * if the lease is still exactly {@code renewed}. A lease changed since (renewed again, released,
+     * ended) is left as it is, so an undo never shortens another renewal or revives an ended lease.
+     *
+     * @return true if the previous expiry was put back
+     */
+    public synchronized boolean undoRenewal(Lease previous, Lease renewed) {
+        if (previous.equals(renewed) || !renewed.equals(leases.get(renewed.id()))) {
+            return false;
+        }
+        store.put(previous);
+        leases.put(previous.id(), previous);
+        return true;
+    }
+
+    /** Whether this requester holds the lease and it has not ended. */
+    public synchronized boolean isLive(String leaseId, String requester) {
+        Lease lease = leases.get(leaseId);
+        return lease != null && lease.requester().equals(requester) && !lease.expiredAt(clock.instant());
+    }
+
+    /**
      * Ends a lease now, at the requester's wish: it is stored as expired (so a crash before it is
      * cleaned up still ends it), and returned for deprovisioning, after which {@link #remove} returns
      * its units.
