@@ -77,8 +77,9 @@ public final class LeaseKeeper implements AutoCloseable {
      * @throws LedgerException NOT_FOUND for no such live lease, CONFLICT if provisioning failed
      */
     public Claimed renew(String leaseId, String requester, Duration requested, CredentialRequest credentials) {
-        Lease previous = ledger.lease(leaseId);
-        Lease renewed = ledger.renew(leaseId, requester, requested);
+        Ledger.Renewal renewal = ledger.extend(leaseId, requester, requested);
+        Lease previous = renewal.previous();
+        Lease renewed = renewal.renewed();
         Provisioned p;
         try {
             p = provisioner.provision(renewed, credentials);
@@ -105,9 +106,6 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     private boolean undo(Lease previous, Lease renewed) {
-        if (previous == null) {
-            return false;
-        }
         try {
             return ledger.undoRenewal(previous, renewed);
         } catch (RuntimeException e) {

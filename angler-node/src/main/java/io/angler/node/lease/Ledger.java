@@ -233,16 +233,28 @@ public final class Ledger {
      * @throws LedgerException NOT_FOUND if this requester holds no such live lease
      */
     public synchronized Lease renew(String leaseId, String requester, Duration requested) {
+        return extend(leaseId, requester, requested).renewed();
+    }
+
+    /**
+     * As {@link #renew}, and the lease as it was just before, read in the same step (what
+     * {@link #undoRenewal} puts back).
+     */
+    public synchronized Renewal extend(String leaseId, String requester, Duration requested) {
         Lease lease = live(leaseId, requester);
         Instant now = clock.instant();
         Instant wanted = now.plus(limits(lease.offer()).clamp(requested));
         if (!wanted.isAfter(lease.expiresAt())) {
-            return lease;
+            return new Renewal(lease, lease);
         }
         Lease renewed = lease.withExpiry(wanted);
         store.put(renewed);
         leases.put(leaseId, renewed);
-        return renewed;
+        return new Renewal(lease, renewed);
+    }
+
+    /** A renewal: the lease before it and after it (the same lease when it was not extended). */
+    public record Renewal(Lease previous, Lease renewed) {
     }
 
     /**
