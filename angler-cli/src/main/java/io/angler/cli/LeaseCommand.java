@@ -112,7 +112,11 @@ final class LeaseCommand implements Runnable {
     }
 
     @Command(name = "renew", mixinStandardHelpOptions = true,
-            description = "Extends a lease to DURATION from now (the provider clamps it to its limits).")
+            description = {
+                "Extends a lease to DURATION from now (the provider clamps it to its limits) and replaces",
+                "the lease's kubeconfig with new credentials valid until the new expiry: by default the",
+                "same kind as before (a client certificate keeps the lease's key pair; only a new CSR is sent).",
+            })
     static final class Renew implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -127,6 +131,18 @@ final class LeaseCommand implements Runnable {
                 description = "new length from now, e.g. 2h, 7d (default ${DEFAULT-VALUE})")
         String length;
 
+        @CommandLine.ArgGroup(exclusive = true)
+        CredentialChoice credential;
+
+        static final class CredentialChoice {
+            @Option(names = "--token", description = "ask for a ServiceAccount token")
+            boolean token;
+
+            @Option(names = "--csr", description = "ask for a client certificate for the lease's key pair"
+                    + " (made here if its kubeconfig has none)")
+            boolean csr;
+        }
+
         @Override
         public Integer call() {
             Duration d;
@@ -135,9 +151,13 @@ final class LeaseCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--for: " + e.getMessage());
             }
+            LeaseClient.Credential kind = credential == null ? LeaseClient.Credential.AS_BEFORE
+                    : credential.token ? LeaseClient.Credential.TOKEN : LeaseClient.Credential.CERTIFICATE;
             return act(spec, data, client -> {
-                HeldLease l = client.renew(leaseId, d);
-                return "lease " + l.leaseId() + " now ends at " + l.expiresAt();
+                LeaseClient.Renewed r = client.renew(leaseId, d, kind);
+                return "lease " + r.lease().leaseId() + " now ends at " + r.lease().expiresAt() + "\n"
+                        + "new kubeconfig (" + (r.certificate() ? "client certificate" : "ServiceAccount token")
+                        + " valid until then) written over " + r.kubeconfig();
             });
         }
     }
@@ -176,7 +196,7 @@ final class LeaseCommand implements Runnable {
             cl.getOut().println(action.run(client));
             cl.getOut().flush();
             return 0;
-        } catch (IOException | LeaseClient.LeaseGoneException | IllegalArgumentException
+        } catch (IOException | LeaseClient.LeaseGoneException | IllegalArgumentException | IllegalStateException
                  | io.angler.node.protocol.ProtocolException e) {
             cl.getErr().println("angler lease: " + e.getMessage() + (e instanceof IOException
                     ? " (is the provider running? the lease stays on record; try again)" : ""));

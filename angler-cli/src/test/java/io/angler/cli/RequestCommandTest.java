@@ -99,7 +99,14 @@ class RequestCommandTest {
         assertThat(list.out()).contains(leaseId).contains(address(cheap));
         DemoCommandTest.Run renew = DemoCommandTest.run("lease", "renew", leaseId, "--for", "3h", "--data-dir", data.toString());
         assertThat(renew.exit()).as(renew.err()).isZero();
-        assertThat(renew.out()).contains("lease " + leaseId + " now ends at");
+        assertThat(renew.out()).contains("lease " + leaseId + " now ends at")
+                .contains("new kubeconfig (ServiceAccount token valid until then) written over " + kubeconfig);
+        assertThat(Files.getPosixFilePermissions(kubeconfig))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        DemoCommandTest.Run both = DemoCommandTest.run("lease", "renew", leaseId, "--token", "--csr", "--data-dir",
+                data.toString());
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
         assertThat(cheap.ledger().lease(leaseId).expiresAt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(170)));
         DemoCommandTest.Run release = DemoCommandTest.run("lease", "release", leaseId, "--data-dir", data.toString());
         assertThat(release.exit()).as(release.err()).isZero();

@@ -51,11 +51,16 @@ public final class Csrs {
 
     /** Plays the cluster's signer: a certificate for the CSR's subject and key, signed by a fresh CA. */
     public static String sign(PKCS10CertificationRequest csr) throws Exception {
+        return sign(csr, java.time.Duration.ofHours(1));
+    }
+
+    /** As {@link #sign(PKCS10CertificationRequest)}, valid for {@code validity} from now (whole seconds). */
+    public static String sign(PKCS10CertificationRequest csr, java.time.Duration validity) throws Exception {
         KeyPair ca = ecKey();
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         X509v3CertificateBuilder b = new X509v3CertificateBuilder(new X500Name("CN=test-cluster-ca"),
                 BigInteger.valueOf(RANDOM.nextLong() & Long.MAX_VALUE), Date.from(now),
-                Date.from(now.plus(1, ChronoUnit.HOURS)), csr.getSubject(), csr.getSubjectPublicKeyInfo());
+                Date.from(now.plus(validity)), csr.getSubject(), csr.getSubjectPublicKeyInfo());
         var holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate()));
         return pem(holder);
     }

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -30,6 +32,32 @@ public final class MockCluster {
                 .withExpirationTimestamp("2030-01-01T02:00:00Z").endStatus().build();
         server.expect().post().withPath("/api/v1/namespaces/" + namespace + "/serviceaccounts/angler-tenant/token")
                 .andReturn(201, response).always();
+    }
+
+    /**
+     * Answers TokenRequests for the lease ServiceAccount of {@code namespace} as the API server does:
+     * a JWT whose {@code exp} is the clock's now plus the request's expirationSeconds (unsigned: the
+     * mock checks nothing). {@link #tokenExpiry} reads it back.
+     */
+    public static void issueTokens(KubernetesMockServer server, String namespace, Clock clock) {
+        server.expect().post().withPath("/api/v1/namespaces/" + namespace + "/serviceaccounts/angler-tenant/token")
+                .andReply(201, request -> {
+                    TokenRequest sent = Serialization.unmarshal(request.getUtf8Body(), TokenRequest.class);
+                    Instant exp = clock.instant().plusSeconds(sent.getSpec().getExpirationSeconds());
+                    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+                    String token = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                            + b64.encodeToString(("{\"sub\":\"system:serviceaccount:" + namespace + ":angler-tenant\",\"exp\":"
+                            + exp.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8)) + ".";
+                    return new TokenRequestBuilder(sent).withNewStatus().withToken(token)
+                            .withExpirationTimestamp(exp.toString()).endStatus().build();
+                }).always();
+    }
+
+    /** The {@code exp} of a token {@link #issueTokens} issued. */
+    public static Instant tokenExpiry(String token) {
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        return Instant.ofEpochSecond(Serialization.unmarshal(payload, java.util.Map.class).get("exp") instanceof Number n
+                ? n.longValue() : -1);
     }
 
     /**
@@ -55,7 +83,8 @@ public final class MockCluster {
 
     /**
      * Plays the cluster's signer: once a request is approved it sets status.certificate (a
-     * certificate for the request's subject and key from a test CA), or with {@code issue} false a
+     * certificate for the request's subject and key from a test CA, valid for the request's
+     * expirationSeconds from now, one hour if it asks for none), or with {@code issue} false a
      * Failed condition.
      */
     public static Watch playSigner(KubernetesClient client, boolean issue) {
@@ -80,7 +109,8 @@ public final class MockCluster {
                     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
                         req = (PKCS10CertificationRequest) parser.readObject();
                     }
-                    String cert = Csrs.sign(req);
+                    Integer seconds = csr.getSpec().getExpirationSeconds();
+                    String cert = Csrs.sign(req, java.time.Duration.ofSeconds(seconds == null ? 3600 : seconds));
                     client.certificates().v1().certificateSigningRequests().withName(csr.getMetadata().getName())
                             .editStatus(c -> {
                                 if (issue) {

@@ -166,8 +166,10 @@ public final class KubernetesProvisioner implements Provisioner {
         String name = wanted.getMetadata().getName();
         var csrs = client.certificates().v1().certificateSigningRequests();
         CertificateSigningRequest existing = csrs.withName(name).get();
-        if (existing != null && !wanted.getSpec().getRequest().equals(existing.getSpec().getRequest())) {
-            // A retried claim with a new key pair: the old request must not be signed any more.
+        if (existing != null && !(wanted.getSpec().getRequest().equals(existing.getSpec().getRequest())
+                && expiresAt(wanted).equals(expiresAt(existing)))) {
+            // A retried claim with a new key pair, or a renewal (a new expiry, usually a new request
+            // too): the old request must not be signed any more, and its certificate ends too early.
             csrs.withName(name).withTimeout(30, TimeUnit.SECONDS).delete();
             existing = null;
         }
@@ -199,6 +201,12 @@ public final class KubernetesProvisioner implements Provisioner {
                     + name + ": " + conditionMessages(issued));
         }
         return new String(Base64.getDecoder().decode(issued.getStatus().getCertificate()), StandardCharsets.US_ASCII);
+    }
+
+    /** The lease expiry a request was made for (absent on requests made before it was recorded). */
+    private static String expiresAt(CertificateSigningRequest csr) {
+        var annotations = csr.getMetadata().getAnnotations();
+        return annotations == null ? "" : annotations.getOrDefault(NamespaceManifests.EXPIRES_ANNOTATION, "");
     }
 
     private static boolean issuedOrFailed(CertificateSigningRequest csr) {

@@ -181,7 +181,7 @@ class ProviderNodeRuntimeTest {
         return new Provisioner() {
             @Override
             public Provisioned provision(Lease lease, CredentialRequest credentials) {
-                MockCluster.expectToken(server, lease.namespace(), "token-of-" + lease.id());
+                MockCluster.issueTokens(server, lease.namespace(), Clock.systemUTC());
                 return p.provision(lease, credentials);
             }
 
@@ -190,6 +190,13 @@ class ProviderNodeRuntimeTest {
                 p.deprovision(lease);
             }
         };
+    }
+
+    /** The expiry of the token in a lease's kubeconfig file. */
+    static java.time.Instant tokenExpiry(HeldLease lease) throws java.io.IOException {
+        io.fabric8.kubernetes.api.model.Config kc = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                Files.readString(Path.of(lease.kubeconfig())), io.fabric8.kubernetes.api.model.Config.class);
+        return MockCluster.tokenExpiry(kc.getUsers().get(0).getUser().getToken());
     }
 
     static PoolContribution contribution(Map<String, String> unit, String price) {
@@ -243,8 +250,9 @@ class ProviderNodeRuntimeTest {
         HeldLease lease1 = first.leases().get(0);
         assertThat(lease1.providerFingerprint()).isEqualTo(fingerprint);
         assertThat(Files.readString(Path.of(lease1.kubeconfig())))
-                .contains("token-of-" + lease1.leaseId()).contains("namespace: \"" + lease1.namespace() + "\"")
-                .contains("https://k8s.example.net:6443");
+                .contains("namespace: \"" + lease1.namespace() + "\"").contains("https://k8s.example.net:6443");
+        assertThat(tokenExpiry(lease1)).as("a token for the lease's term")
+                .isBetween(lease1.expiresAt().minusSeconds(2), lease1.expiresAt().plusSeconds(1));
         PoolLease pl = client.resources(PoolLease.class).inNamespace(NS).withName(lease1.leaseId()).get();
         assertThat(pl.getSpec().units()).isEqualTo(5);
         assertThat(pl.getSpec().requester()).isEqualTo(requester.fingerprint());
@@ -298,8 +306,17 @@ class ProviderNodeRuntimeTest {
             assertThat(client.resourceQuotas().inNamespace(ns1).withName("angler-quota").get()).isNotNull();
         });
         LeaseClient leases = new LeaseClient(requester.identity(), requester.heldLeases(), Duration.ofSeconds(10));
-        assertThat(leases.renew(lease1.leaseId(), Duration.ofHours(2)).expiresAt())
-                .as("the restarted provider knows the lease and is the same identity").isAfter(lease1.expiresAt());
+        HeldLease renewed = leases.renew(lease1.leaseId(), Duration.ofHours(2), LeaseClient.Credential.AS_BEFORE).lease();
+        assertThat(renewed.expiresAt()).as("the restarted provider knows the lease and is the same identity")
+                .isAfter(lease1.expiresAt());
+        assertThat(tokenExpiry(renewed)).as("the kubeconfig was replaced by one with a token until the new expiry")
+                .isBetween(renewed.expiresAt().minusSeconds(2), renewed.expiresAt().plusSeconds(1));
+        assertThat(java.time.Instant.parse(client.resources(PoolLease.class).inNamespace(NS).withName(lease1.leaseId())
+                .get().getSpec().expiresAt()).toEpochMilli()).as("the PoolLease keeps in step")
+                .isEqualTo(renewed.expiresAt().toEpochMilli());
+        assertThat(client.namespaces().withName(ns1).get().getMetadata().getAnnotations().get("angler.io/expires-at"))
+                .isEqualTo(client.resources(PoolLease.class).inNamespace(NS).withName(lease1.leaseId()).get()
+                        .getSpec().expiresAt());
         leases.release(lease2.leaseId());
         eventually(() -> {
             assertThat(client.resources(PoolLease.class).inNamespace(NS).withName(lease2.leaseId()).get()).isNull();

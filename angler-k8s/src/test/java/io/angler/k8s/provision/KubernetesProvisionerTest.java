@@ -294,6 +294,68 @@ class KubernetesProvisionerTest {
         }
     }
 
+    /** What a renewal does: the same lease with a later expiry, provisioned again. */
+    @Test
+    void aRenewalIssuesATokenUntilTheNewExpiry() {
+        MockCluster.issueTokens(server, "angler-l1", Clock.fixed(TestLeases.NOW, ZoneOffset.UTC));
+        Provisioned claimed = provisioner.provision(lease, new CredentialRequest.ServiceAccountToken());
+        assertThat(MockCluster.tokenExpiry(token(claimed))).isEqualTo(lease.expiresAt());
+
+        Lease renewed = lease.withExpiry(lease.expiresAt().plus(Duration.ofHours(5)));
+        Provisioned p = provisioner.provision(renewed, new CredentialRequest.ServiceAccountToken());
+        assertThat(MockCluster.tokenExpiry(token(p))).as("the new token lasts until the new expiry")
+                .isEqualTo(renewed.expiresAt());
+        assertThat(client.namespaces().withName("angler-l1").get().getMetadata().getAnnotations())
+                .containsEntry("angler.io/expires-at", renewed.expiresAt().toString());
+        assertThat(client.namespaces().list().getItems()).hasSize(1);
+    }
+
+    private static String token(Provisioned p) {
+        return Serialization.unmarshal(p.kubeconfig(), Config.class).getUsers().get(0).getUser().getToken();
+    }
+
+    private static X509Certificate certificate(Provisioned p) throws Exception {
+        Config kc = Serialization.unmarshal(p.kubeconfig(), Config.class);
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(
+                Base64.getDecoder().decode(kc.getUsers().get(0).getUser().getClientCertificateData())));
+    }
+
+    @Test
+    void aRenewalIssuesACertificateUntilTheNewExpiryForTheSameKey() throws Exception {
+        KeyPair key = Csrs.ecKey();
+        String claimCsr = Csrs.csr("CN=angler:lease:l1", key);
+        Lease renewed = lease.withExpiry(lease.expiresAt().plus(Duration.ofHours(5)));
+        long newSeconds = Duration.between(TestLeases.NOW, renewed.expiresAt()).toSeconds();
+        try (Watch signer = MockCluster.playSigner(client, true)) {
+            X509Certificate first = certificate(provisioner.provision(lease, new CredentialRequest.ClientCertificate(claimCsr)));
+            assertThat(Duration.between(first.getNotBefore().toInstant(), first.getNotAfter().toInstant()))
+                    .isEqualTo(Duration.ofHours(2));
+
+            // A new CSR with the lease's key: the old request is replaced, the new one asks until the new expiry.
+            String renewalCsr = Csrs.csr("CN=angler:lease:l1", key);
+            X509Certificate second = certificate(provisioner.provision(renewed,
+                    new CredentialRequest.ClientCertificate(renewalCsr)));
+            CertificateSigningRequest csr = client.certificates().v1().certificateSigningRequests().withName("angler-l1").get();
+            assertThat(csr.getSpec().getExpirationSeconds()).isEqualTo((int) newSeconds);
+            assertThat(csr.getMetadata().getAnnotations()).containsEntry("angler.io/expires-at", renewed.expiresAt().toString());
+            assertThat(new String(Base64.getDecoder().decode(csr.getSpec().getRequest()), StandardCharsets.US_ASCII))
+                    .isEqualTo(renewalCsr);
+            assertThat(Duration.between(second.getNotBefore().toInstant(), second.getNotAfter().toInstant()).toSeconds())
+                    .as("the certificate lasts until the new expiry").isEqualTo(newSeconds);
+            assertThat(second.getPublicKey()).isEqualTo(key.getPublic());
+            assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+
+            // Even the claim's very request, sent again for the new expiry, is not answered with the old certificate.
+            Lease longer = renewed.withExpiry(renewed.expiresAt().plus(Duration.ofHours(1)));
+            X509Certificate third = certificate(provisioner.provision(longer, new CredentialRequest.ClientCertificate(claimCsr)));
+            assertThat(Duration.between(third.getNotBefore().toInstant(), third.getNotAfter().toInstant()).toSeconds())
+                    .isEqualTo(newSeconds + 3600);
+            // A retry for the same expiry reuses the certificate already issued.
+            X509Certificate retried = certificate(provisioner.provision(longer, new CredentialRequest.ClientCertificate(claimCsr)));
+            assertThat(retried.getSerialNumber()).isEqualTo(third.getSerialNumber());
+        }
+    }
+
     @Test
     void aSignerFailureIsReported() throws Exception {
         String csrPem = Csrs.csr("CN=angler:lease:l1", Csrs.ecKey());

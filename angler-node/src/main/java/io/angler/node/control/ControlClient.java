@@ -147,8 +147,9 @@ public final class ControlClient implements AutoCloseable {
         return r;
     }
 
-    public Message.RenewReply renew(String leaseId, Duration length) throws IOException {
-        Message reply = call(new Message.Renew(leaseId, Math.max(1, length.toSeconds())));
+    /** Renews a lease and asks for credentials that last until its new expiry. */
+    public Message.RenewReply renew(String leaseId, Duration length, CredentialRequest credentials) throws IOException {
+        Message reply = call(new Message.Renew(leaseId, Math.max(1, length.toSeconds()), credentials));
         if (!(reply instanceof Message.RenewReply r) || !r.leaseId().equals(leaseId)) {
             throw unexpected("RenewReply for lease " + leaseId, reply);
         }

@@ -176,7 +176,7 @@ public final class ControlServer implements AutoCloseable {
                     request = FrameCodec.read(in);
                 } catch (ProtocolException e) {
                     log.info("control: bad frame from {}: {}", remote, e.getMessage());
-                    FrameCodec.write(out, e.toMessage());
+                    FrameCodec.writeRefusal(out, e);
                     if (e.code() == ErrorCode.INVALID_FIELD) {
                         continue; // the frame was read whole: the stream is still in step
                     }

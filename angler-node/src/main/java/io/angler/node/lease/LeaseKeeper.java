@@ -63,8 +63,63 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    public Lease renew(String leaseId, String requester, Duration requested) {
-        return ledger.renew(leaseId, requester, requested);
+    /**
+     * Renews a lease and issues credentials until its new expiry: the extension is durable first,
+     * then the lease is provisioned again (which converges its objects, the expiry annotation
+     * included) with the requester's credential request.
+     *
+     * <p>If provisioning fails the renewal is undone: the previous expiry is stored again (unless
+     * the lease changed meanwhile), the requester's current credentials keep working until then, and
+     * the error says to try again. Units are never touched, so nothing is counted twice. If the lease
+     * ended while it was being provisioned (a release racing the renewal), what was just made is
+     * removed again and the renewal fails as "not found".
+     *
+     * @throws LedgerException NOT_FOUND for no such live lease, CONFLICT if provisioning failed
+     */
+    public Claimed renew(String leaseId, String requester, Duration requested, CredentialRequest credentials) {
+        Ledger.Renewal renewal = ledger.extend(leaseId, requester, requested);
+        Lease previous = renewal.previous();
+        Lease renewed = renewal.renewed();
+        Provisioned p;
+        try {
+            p = provisioner.provision(renewed, credentials);
+        } catch (RuntimeException e) {
+            boolean undone = undo(previous, renewed);
+            log.error("lease {}: renewal failed, new credentials could not be issued ({}); {}", leaseId,
+                    e.getMessage(), undone ? "the renewal was undone" : "the lease was left as it is now");
+            Lease now = ledger.lease(leaseId);
+            throw new LedgerException(LedgerException.Kind.CONFLICT, "renewal failed: new credentials could not be"
+                    + " issued (" + e.getMessage() + "); "
+                    + (undone ? "the lease was not extended and still ends at " + previous.expiresAt()
+                            + ", and your current credentials keep working until then"
+                            : "the lease now ends at " + (now == null ? "(ended)" : now.expiresAt()))
+                    + "; try the renewal again, or ask for the other kind of credential");
+        }
+        if (!ledger.isLive(leaseId, requester)) {
+            // Released or expired while provisioning: the release may have removed the namespace
+            // before provisioning recreated it, so remove it again.
+            cleanUpQuietly(renewed);
+            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "lease " + leaseId
+                    + " ended while it was being renewed");
+        }
+        return new Claimed(renewed, p);
+    }
+
+    private boolean undo(Lease previous, Lease renewed) {
+        try {
+            return ledger.undoRenewal(previous, renewed);
+        } catch (RuntimeException e) {
+            log.error("lease {}: cannot undo the renewal ({}); it stays extended", renewed.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void cleanUpQuietly(Lease lease) {
+        try {
+            provisioner.deprovision(lease);
+        } catch (RuntimeException e) {
+            log.warn("lease {}: removing what a renewal recreated failed: {}", lease.id(), e.getMessage());
+        }
     }
 
     /** Ends a lease at the requester's wish: namespace deleted, then the units return. */

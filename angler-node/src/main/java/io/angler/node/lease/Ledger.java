@@ -233,16 +233,50 @@ public final class Ledger {
      * @throws LedgerException NOT_FOUND if this requester holds no such live lease
      */
     public synchronized Lease renew(String leaseId, String requester, Duration requested) {
+        return extend(leaseId, requester, requested).renewed();
+    }
+
+    /**
+     * As {@link #renew}, and the lease as it was just before, read in the same step (what
+     * {@link #undoRenewal} puts back).
+     */
+    public synchronized Renewal extend(String leaseId, String requester, Duration requested) {
         Lease lease = live(leaseId, requester);
         Instant now = clock.instant();
         Instant wanted = now.plus(limits(lease.offer()).clamp(requested));
         if (!wanted.isAfter(lease.expiresAt())) {
-            return lease;
+            return new Renewal(lease, lease);
         }
         Lease renewed = lease.withExpiry(wanted);
         store.put(renewed);
         leases.put(leaseId, renewed);
-        return renewed;
+        return new Renewal(lease, renewed);
+    }
+
+    /** A renewal: the lease before it and after it (the same lease when it was not extended). */
+    public record Renewal(Lease previous, Lease renewed) {
+    }
+
+    /**
+     * Undoes a renewal whose credentials could not be issued: puts {@code previous} back (durably)
+     * if the lease is still exactly {@code renewed}. A lease changed since (renewed again, released,
+     * ended) is left as it is, so an undo never shortens another renewal or revives an ended lease.
+     *
+     * @return true if the previous expiry was put back
+     */
+    public synchronized boolean undoRenewal(Lease previous, Lease renewed) {
+        if (previous.equals(renewed) || !renewed.equals(leases.get(renewed.id()))) {
+            return false;
+        }
+        store.put(previous);
+        leases.put(previous.id(), previous);
+        return true;
+    }
+
+    /** Whether this requester holds the lease and it has not ended. */
+    public synchronized boolean isLive(String leaseId, String requester) {
+        Lease lease = leases.get(leaseId);
+        return lease != null && lease.requester().equals(requester) && !lease.expiredAt(clock.instant());
     }
 
     /**

@@ -32,7 +32,25 @@ public final class FrameCodec {
 
     /** Writes one frame and flushes. */
     public static void write(OutputStream out, Message m) throws IOException {
-        byte[] body = encode(m);
+        writeBody(out, encode(m));
+    }
+
+    /**
+     * Writes the reply to a frame that could not be read. A peer of an older version is told why
+     * in its own version (an {@link Message.Error} is laid out the same in every version), so it
+     * shows "this node speaks version N" instead of failing on a frame it cannot read.
+     */
+    public static void writeRefusal(OutputStream out, ProtocolException e) throws IOException {
+        byte[] body = encode(e.toMessage());
+        int peer = e.peerVersion();
+        if (e.code() == ErrorCode.UNSUPPORTED_VERSION && peer >= Message.OLDEST_KNOWN_VERSION
+                && peer < Message.VERSION) {
+            body[0] = (byte) peer;
+        }
+        writeBody(out, body);
+    }
+
+    private static void writeBody(OutputStream out, byte[] body) throws IOException {
         byte[] header = ByteBuffer.allocate(4).putInt(body.length).array();
         out.write(header);
         out.write(body);
@@ -90,19 +108,14 @@ public final class FrameCodec {
         } else if (m instanceof Message.SetupReject r) {
             w.u8(5).str(r.sessionId()).u8(r.code().wire()).str(r.reason());
         } else if (m instanceof Message.Claim c) {
-            w.u8(6).str(c.sessionId()).i64(c.leaseSeconds());
-            if (c.credentials() instanceof CredentialRequest.ClientCertificate cert) {
-                w.u8(1).longStr(cert.csrPem());
-            } else {
-                w.u8(0);
-            }
+            credentials(w.u8(6).str(c.sessionId()).i64(c.leaseSeconds()), c.credentials());
         } else if (m instanceof Message.ClaimReply r) {
             w.u8(7).str(r.leaseId()).str(r.namespace()).i64(r.expiresAtEpochMs()).i64(r.units()).i64(r.price())
                     .longStr(r.kubeconfig());
         } else if (m instanceof Message.Renew r) {
-            w.u8(8).str(r.leaseId()).i64(r.seconds());
+            credentials(w.u8(8).str(r.leaseId()).i64(r.seconds()), r.credentials());
         } else if (m instanceof Message.RenewReply r) {
-            w.u8(9).str(r.leaseId()).i64(r.expiresAtEpochMs());
+            w.u8(9).str(r.leaseId()).i64(r.expiresAtEpochMs()).longStr(r.kubeconfig());
         } else if (m instanceof Message.Release r) {
             w.u8(10).str(r.leaseId());
         } else if (m instanceof Message.ReleaseReply r) {
@@ -132,9 +145,10 @@ public final class FrameCodec {
         }
         Reader r = new Reader(body);
         int version = r.u8("version");
-        if (version != Message.VERSION) {
+        if (version != Message.VERSION && !olderError(version, body)) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + version
-                    + " is not supported; this node speaks version " + Message.VERSION);
+                    + " is not supported; this node speaks version " + Message.VERSION
+                    + " (both ends must run the same protocol version: upgrade the older one)", version);
         }
         int type = r.u8("type");
         Message m;
@@ -150,8 +164,9 @@ public final class FrameCodec {
                 case 6 -> claim(r);
                 case 7 -> new Message.ClaimReply(r.str("leaseId", 63), r.str("namespace", 63), r.i64("expiresAt"),
                         r.i64("units"), r.i64("price"), r.longStr("kubeconfig", Message.MAX_KUBECONFIG));
-                case 8 -> new Message.Renew(r.str("leaseId", 63), r.i64("seconds"));
-                case 9 -> new Message.RenewReply(r.str("leaseId", 63), r.i64("expiresAt"));
+                case 8 -> new Message.Renew(r.str("leaseId", 63), r.i64("seconds"), credentials(r, "Renew"));
+                case 9 -> new Message.RenewReply(r.str("leaseId", 63), r.i64("expiresAt"),
+                        r.longStr("kubeconfig", Message.MAX_KUBECONFIG));
                 case 10 -> new Message.Release(r.str("leaseId", 63));
                 case 11 -> new Message.ReleaseReply(r.str("leaseId", 63));
                 case 12 -> new Message.Error(ErrorCode.fromWire(r.u8("code")), r.str("message", Message.MAX_REASON));
@@ -206,17 +221,43 @@ public final class FrameCodec {
         };
     }
 
+    /**
+     * An older peer's {@link Message.Error}: the one frame every version lays out the same, read so
+     * that a node can show why an older peer refused it (its version, typically).
+     */
+    private static boolean olderError(int version, byte[] body) {
+        return version >= Message.OLDEST_KNOWN_VERSION && version < Message.VERSION && body.length > 1 && body[1] == 12;
+    }
+
     private static Message.Claim claim(Reader r) {
         String id = r.str("sessionId", 32);
         long seconds = r.i64("leaseSeconds");
+        return new Message.Claim(id, seconds, credentials(r, "Claim"));
+    }
+
+    /** A credential request: kind (0 token, 1 client certificate) and, for a certificate, the CSR. */
+    private static CredentialRequest credentials(Reader r, String message) {
         int kind = r.u8("credentials");
-        CredentialRequest credentials = switch (kind) {
+        return switch (kind) {
             case 0 -> new CredentialRequest.ServiceAccountToken();
-            case 1 -> new CredentialRequest.ClientCertificate(r.longStr("csr", Message.MAX_CSR));
-            default -> throw new ProtocolException(ErrorCode.INVALID_FIELD, "Claim.credentials: kind " + kind
+            case 1 -> {
+                String csr = r.longStr("csr", Message.MAX_CSR);
+                try {
+                    yield new CredentialRequest.ClientCertificate(csr);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ErrorCode.INVALID_FIELD, message + "." + e.getMessage());
+                }
+            }
+            default -> throw new ProtocolException(ErrorCode.INVALID_FIELD, message + ".credentials: kind " + kind
                     + " is not 0 (token) or 1 (client certificate)");
         };
-        return new Message.Claim(id, seconds, credentials);
+    }
+
+    private static Writer credentials(Writer w, CredentialRequest credentials) {
+        if (credentials instanceof CredentialRequest.ClientCertificate cert) {
+            return w.u8(1).longStr(cert.csrPem());
+        }
+        return w.u8(0);
     }
 
     private static final class Writer {

@@ -13,8 +13,15 @@ import java.util.regex.Pattern;
  * invalid field is an {@link IllegalArgumentException} naming the message and the field.
  */
 public sealed interface Message {
-    /** The protocol version this build speaks. */
-    int VERSION = 1;
+    /**
+     * The protocol version this build speaks. Both ends must speak the same one: any change to a
+     * message's fields is a new version (2 added credentials to {@link Renew} and a kubeconfig to
+     * {@link RenewReply}). {@link Error} has the same layout in every version, so a node can tell a
+     * peer of another version why it refuses (see {@link FrameCodec}).
+     */
+    int VERSION = 2;
+    /** The oldest version whose {@link Error} frames this build reads and answers in. */
+    int OLDEST_KNOWN_VERSION = 1;
     int MAX_PARTIES = 64;
     int MAX_HOST = 253;
     int MAX_SOFTWARE = 64;
@@ -148,12 +155,7 @@ public sealed interface Message {
         public Claim {
             check(HEX32, sessionId, "Claim.sessionId", "32 lower-case hex digits");
             checkSeconds(leaseSeconds, "Claim.leaseSeconds");
-            if (credentials == null) {
-                throw new IllegalArgumentException("Claim.credentials: is missing");
-            }
-            if (credentials instanceof CredentialRequest.ClientCertificate c && c.csrPem().length() > MAX_CSR) {
-                throw new IllegalArgumentException("Claim.credentials: the CSR is longer than " + MAX_CSR + " characters");
-            }
+            checkCredentials(credentials, "Claim.credentials");
         }
     }
 
@@ -171,20 +173,34 @@ public sealed interface Message {
         }
     }
 
-    /** Requester to provider: extend a lease to {@code seconds} from now. */
-    record Renew(String leaseId, long seconds) implements Message {
+    /**
+     * Requester to provider: extend a lease to {@code seconds} from now, and issue credentials
+     * that last until the new expiry.
+     *
+     * @param leaseId the lease
+     * @param seconds the length asked for, from now (the provider clamps it and never shortens)
+     * @param credentials what to issue, as in a {@link Claim}: a token, or a certificate for a new
+     *     CSR (made with the lease's key pair; the key never travels)
+     */
+    record Renew(String leaseId, long seconds, CredentialRequest credentials) implements Message {
         public Renew {
             check(DNS_LABEL, leaseId, "Renew.leaseId", "a DNS label");
             checkSeconds(seconds, "Renew.seconds");
+            checkCredentials(credentials, "Renew.credentials");
         }
     }
 
-    record RenewReply(String leaseId, long expiresAtEpochMs) implements Message {
+    /**
+     * Provider to requester: the lease's expiry after the renewal, and a kubeconfig whose
+     * credentials last until then (for a certificate, without the key, as in a {@link ClaimReply}).
+     */
+    record RenewReply(String leaseId, long expiresAtEpochMs, String kubeconfig) implements Message {
         public RenewReply {
             check(DNS_LABEL, leaseId, "RenewReply.leaseId", "a DNS label");
             if (expiresAtEpochMs <= 0) {
                 throw new IllegalArgumentException("RenewReply.expiresAt: " + expiresAtEpochMs + " is not a time");
             }
+            text(kubeconfig, MAX_KUBECONFIG, "RenewReply.kubeconfig");
         }
     }
 
@@ -235,6 +251,15 @@ public sealed interface Message {
     private static void check(Pattern p, String value, String field, String expected) {
         if (value == null || value.length() > MAX_HOST || !p.matcher(value).matches()) {
             throw new IllegalArgumentException(field + ": " + shown(value) + " is not " + expected);
+        }
+    }
+
+    private static void checkCredentials(CredentialRequest credentials, String field) {
+        if (credentials == null) {
+            throw new IllegalArgumentException(field + ": is missing");
+        }
+        if (credentials instanceof CredentialRequest.ClientCertificate c && c.csrPem().length() > MAX_CSR) {
+            throw new IllegalArgumentException(field + ": the CSR is longer than " + MAX_CSR + " characters");
         }
     }
 

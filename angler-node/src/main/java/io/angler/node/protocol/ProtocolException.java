@@ -6,10 +6,22 @@ package io.angler.node.protocol;
  */
 public final class ProtocolException extends RuntimeException {
     private final ErrorCode code;
+    private final int peerVersion;
 
     public ProtocolException(ErrorCode code, String message) {
+        this(code, message, Message.VERSION);
+    }
+
+    /** @param peerVersion the protocol version of the frame that could not be read */
+    public ProtocolException(ErrorCode code, String message, int peerVersion) {
         super(message);
         this.code = code;
+        this.peerVersion = peerVersion;
+    }
+
+    /** The protocol version the peer's frame carried (this node's own when that was not the problem). */
+    public int peerVersion() {
+        return peerVersion;
     }
 
     public ErrorCode code() {

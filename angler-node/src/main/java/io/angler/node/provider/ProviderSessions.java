@@ -182,9 +182,11 @@ public final class ProviderSessions implements AutoCloseable {
             } else if (request instanceof Message.Claim c) {
                 return claim(peer, c);
             } else if (request instanceof Message.Renew r) {
-                Lease l = timed(NodeMetrics.Phase.RENEW,
-                        () -> keeper.renew(r.leaseId(), peer.fingerprint(), Duration.ofSeconds(r.seconds())));
-                return new Message.RenewReply(l.id(), l.expiresAt().toEpochMilli());
+                LeaseKeeper.Claimed renewed = timed(NodeMetrics.Phase.RENEW, () -> keeper.renew(r.leaseId(),
+                        peer.fingerprint(), Duration.ofSeconds(r.seconds()), r.credentials()));
+                Lease l = renewed.lease();
+                log.info("lease {}: renewed until {}, credentials issued again", l.id(), l.expiresAt());
+                return new Message.RenewReply(l.id(), l.expiresAt().toEpochMilli(), renewed.provisioned().kubeconfig());
             } else if (request instanceof Message.Release r) {
                 timed(NodeMetrics.Phase.RELEASE, () -> keeper.release(r.leaseId(), peer.fingerprint()));
                 return new Message.ReleaseReply(r.leaseId());

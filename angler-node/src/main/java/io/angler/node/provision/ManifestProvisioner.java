@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,16 +29,24 @@ public final class ManifestProvisioner implements Provisioner {
     private final Path directory;
     private final NamespaceManifests manifests;
     private final String server;
+    private final Clock clock;
+
+    /** With the system clock. */
+    public ManifestProvisioner(Path directory, NamespaceManifests manifests, String server) {
+        this(directory, manifests, server, Clock.systemUTC());
+    }
 
     /**
      * @param directory where lease directories go
      * @param manifests the object definitions (egress policy)
      * @param server API server URL to write into kubeconfigs, or null for {@link #NO_SERVER}
+     * @param clock for the certificate lifetime asked for in a CSR (until the lease's expiry)
      */
-    public ManifestProvisioner(Path directory, NamespaceManifests manifests, String server) {
+    public ManifestProvisioner(Path directory, NamespaceManifests manifests, String server, Clock clock) {
         this.directory = directory;
         this.manifests = manifests;
         this.server = server == null ? NO_SERVER : server;
+        this.clock = clock;
     }
 
     public Path directoryOf(Lease lease) {
@@ -57,9 +66,9 @@ public final class ManifestProvisioner implements Provisioner {
         note.add("Written by Angler's manifest provisioner for lease " + lease.id() + " (namespace " + lease.namespace() + ").");
         note.add("No cluster was contacted, so this kubeconfig holds NO credential and its server is a placeholder.");
         if (credentials instanceof CredentialRequest.ClientCertificate csr) {
-            // The lease's term rather than "until expiry from now": provisioning happens at the claim,
-            // so the two agree, and the files stay byte-identical when a claim is retried.
-            Duration validFor = Duration.between(lease.createdAt(), lease.expiresAt());
+            // Until the lease's expiry from now, as the cluster provisioner asks: at a renewal that is
+            // the new expiry (the request carries it as an annotation too).
+            Duration validFor = Duration.between(clock.instant(), lease.expiresAt());
             files.put(String.format("%02d-certificatesigningrequest.yaml", i * 10),
                     Yaml.write(manifests.certificateSigningRequest(lease, csr.csrPem(), validFor)));
             note.add("Once a cluster signs the CertificateSigningRequest, add its certificate and your own key.");

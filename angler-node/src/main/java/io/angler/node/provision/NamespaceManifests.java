@@ -175,7 +175,10 @@ public final class NamespaceManifests {
      */
     public Map<String, Object> certificateSigningRequest(Lease lease, String csrPem, Duration validFor) {
         long seconds = Math.max(600, validFor.toSeconds());
-        Map<String, Object> meta = map("name", lease.namespace(), "labels", labels(lease));
+        // The expiry it was made for: a provisioner reuses a request only for the same expiry, so a
+        // renewal gets a certificate for its new expiry and a retried claim the one already issued.
+        Map<String, Object> meta = map("name", lease.namespace(), "labels", labels(lease),
+                "annotations", map(EXPIRES_ANNOTATION, lease.expiresAt().toString()));
         return map("apiVersion", "certificates.k8s.io/v1", "kind", "CertificateSigningRequest", "metadata", meta,
                 "spec", map(
                         "request", Base64.getEncoder().encodeToString(csrPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),

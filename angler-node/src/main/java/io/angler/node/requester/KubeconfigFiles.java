@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.angler.node.files.AtomicFiles;
 import io.angler.node.provision.Yaml;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Writes the kubeconfig a winner sent, one file per lease ({@code <lease id>.kubeconfig}, readable
@@ -14,6 +16,9 @@ import java.util.Base64;
  * one): the requester's own private key is added to the user entry here, on this machine.
  */
 public final class KubeconfigFiles {
+    /** A lease kubeconfig is a few KiB; bounds what reading a wrong file costs. */
+    static final long MAX_READ_BYTES = 1L << 20;
+
     private KubeconfigFiles() {
     }
 
@@ -28,10 +33,51 @@ public final class KubeconfigFiles {
      * @throws IllegalArgumentException if a key must be added but the kubeconfig has no user entry
      */
     public static Path write(Path dir, String leaseId, String kubeconfig, ClientKey key) {
+        return writeTo(pathFor(dir, leaseId), kubeconfig, key);
+    }
+
+    /**
+     * Writes {@code kubeconfig} to {@code file} (replacing it atomically: a temporary file renamed
+     * over it, mode 0600), adding {@code key}'s private key when given.
+     */
+    public static Path writeTo(Path file, String kubeconfig, ClientKey key) {
         String text = key == null ? kubeconfig : withKey(kubeconfig, key.privateKeyPem());
-        Path file = pathFor(dir, leaseId);
         AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
         return file;
+    }
+
+    /**
+     * The private key in a lease's kubeconfig ({@code client-key-data}, which the requester added
+     * for a client certificate), or empty when the file has none (a token) or does not exist.
+     *
+     * @throws IllegalArgumentException if the file exists but is not a kubeconfig with one user
+     */
+    public static Optional<String> privateKeyPem(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode root;
+        try {
+            if (Files.size(file) > MAX_READ_BYTES) {
+                throw new IllegalArgumentException(file + " is larger than " + MAX_READ_BYTES + " bytes; not a lease kubeconfig");
+            }
+            root = Yaml.mapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        JsonNode users = root == null ? null : root.get("users");
+        if (users == null || !users.isArray() || users.size() != 1) {
+            throw new IllegalArgumentException(file + " does not have exactly one user entry");
+        }
+        JsonNode key = users.get(0).path("user").get("client-key-data");
+        if (key == null || !key.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new String(Base64.getDecoder().decode(key.asText()), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": client-key-data is not base64");
+        }
     }
 
     static String withKey(String kubeconfig, String privateKeyPem) {

@@ -10,6 +10,7 @@ import io.angler.node.protocol.FrameCodec;
 import io.angler.node.protocol.Message;
 import io.angler.node.protocol.ProtocolException;
 import io.angler.node.provider.Peer;
+import io.angler.node.provision.CredentialRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +44,7 @@ class ControlServerTest {
             return new Message.ProbeReply(p.nonce(), PROVIDER.fingerprint(), 7401, "test");
         }
         if (m instanceof Message.Renew r) {
-            return new Message.RenewReply(r.leaseId(), 1_900_000_000_000L);
+            return new Message.RenewReply(r.leaseId(), 1_900_000_000_000L, "kubeconfig");
         }
         return new Message.Error(ErrorCode.UNEXPECTED, "not here");
     }
@@ -75,7 +76,7 @@ class ControlServerTest {
             assertThat(r.rttMs()).isPositive().isLessThan(5000);
             assertThat(lastPeer.get().fingerprint()).as("the provider sees the requester's certificate")
                     .isEqualTo(REQUESTER.fingerprint());
-            assertThat(c.renew("l1", Duration.ofHours(1)).expiresAtEpochMs()).isEqualTo(1_900_000_000_000L);
+            assertThat(c.renew("l1", Duration.ofHours(1), new CredentialRequest.ServiceAccountToken()).expiresAtEpochMs()).isEqualTo(1_900_000_000_000L);
             assertThat(catchThrowableOfType(ProtocolException.class, () -> c.release("l1")))
                     .hasMessageContaining("not here").extracting(ProtocolException::code).isEqualTo(ErrorCode.UNEXPECTED);
         }
@@ -111,6 +112,26 @@ class ControlServerTest {
         return socket;
     }
 
+    /** A version-1 requester (renewals without credentials) is told, in version 1, why it is refused. */
+    @Test
+    void anOlderRequesterReadsWhyItIsRefused() throws Exception {
+        ControlServer s = server();
+        try (SSLSocket socket = rawTls(s)) {
+            byte[] probe = FrameCodec.encode(new Message.Probe(7));
+            probe[0] = 1;
+            socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(probe.length).array());
+            socket.getOutputStream().write(probe);
+            socket.getOutputStream().flush();
+            byte[] header = socket.getInputStream().readNBytes(4);
+            byte[] body = socket.getInputStream().readNBytes(ByteBuffer.wrap(header).getInt());
+            assertThat(body[0]).as("answered in version 1").isEqualTo((byte) 1);
+            assertThat(body[1]).as("with an Error").isEqualTo((byte) 12);
+            String text = new String(body, StandardCharsets.UTF_8);
+            assertThat(text).contains("protocol version 1 is not supported; this node speaks version 2");
+            assertThat(socket.getInputStream().read()).as("then the connection is closed").isEqualTo(-1);
+        }
+    }
+
     @Test
     void badFramesGetAnErrorAndTheServerCarriesOn() throws Exception {
         ControlServer s = server();
@@ -118,7 +139,7 @@ class ControlServerTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             // A frame whose field is invalid but whose framing is intact: error, connection kept.
-            byte[] renew = FrameCodec.encode(new Message.Renew("l1", 60));
+            byte[] renew = FrameCodec.encode(new Message.Renew("l1", 60, new CredentialRequest.ServiceAccountToken()));
             renew[4] = 'L'; // lease id with an upper-case letter
             out.write(ByteBuffer.allocate(4).putInt(renew.length).array());
             out.write(renew);
@@ -155,7 +176,7 @@ class ControlServerTest {
     void fuzzedFramesOverTlsNeverTakeTheServerDown() throws Exception {
         ControlServer s = server();
         Random rnd = new Random(9);
-        byte[] seed = FrameCodec.encode(new Message.Renew("l1", 60));
+        byte[] seed = FrameCodec.encode(new Message.Renew("l1", 60, new CredentialRequest.ServiceAccountToken()));
         for (int i = 0; i < 30; i++) {
             try (SSLSocket socket = rawTls(s)) {
                 byte[] body = rnd.nextBoolean() ? new byte[rnd.nextInt(64)] : seed.clone();

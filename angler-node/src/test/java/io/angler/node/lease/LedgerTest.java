@@ -219,6 +219,56 @@ class LedgerTest {
     }
 
     @Test
+    void undoingARenewalNeverShortensALaterOneNorRevivesAnEndedLease() {
+        Ledger l = open(offer("small", 5, "7"));
+        Lease lease = claimed(l, ALICE, 1, 2);
+        Lease first = l.renew(lease.id(), ALICE, Duration.ofHours(3));
+        assertThat(l.undoRenewal(lease, first)).isTrue();
+        assertThat(l.lease(lease.id())).isEqualTo(lease);
+        assertThat(new FileLeaseStore(dir).all()).as("durable").containsExactly(lease);
+
+        Lease second = l.renew(lease.id(), ALICE, Duration.ofHours(3));
+        clock.advance(Duration.ofMinutes(1));
+        Lease third = l.renew(lease.id(), ALICE, Duration.ofHours(3));
+        assertThat(l.undoRenewal(lease, second)).as("renewed again since: left alone").isFalse();
+        assertThat(l.lease(lease.id())).isEqualTo(third);
+
+        Lease ended = l.end(lease.id(), ALICE);
+        assertThat(l.undoRenewal(second, third)).as("ended since: not revived").isFalse();
+        assertThat(l.lease(lease.id())).isEqualTo(ended);
+        assertThat(l.isLive(lease.id(), ALICE)).isFalse();
+        assertThat(l.balance("small").leased()).isEqualTo(2);
+    }
+
+    @Test
+    void aReleaseDuringARenewalLeavesNoNamespaceBehind() {
+        Ledger l = open(offer("small", 5, "7"));
+        Lease lease = claimed(l, ALICE, 1, 2);
+        // A provisioner during which the requester's release runs to completion.
+        LeaseKeeper[] keeper = new LeaseKeeper[1];
+        RecordingProvisioner prov = new RecordingProvisioner() {
+            boolean released;
+
+            @Override
+            public io.angler.node.provision.Provisioned provision(Lease x, io.angler.node.provision.CredentialRequest c) {
+                if (!released) {
+                    released = true;
+                    keeper[0].release(x.id(), ALICE);
+                }
+                return super.provision(x, c);
+            }
+        };
+        keeper[0] = new LeaseKeeper(l, prov);
+        assertThatThrownBy(() -> keeper[0].renew(lease.id(), ALICE, HOUR,
+                new io.angler.node.provision.CredentialRequest.ServiceAccountToken()))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.kind()).isEqualTo(LedgerException.Kind.NOT_FOUND))
+                .hasMessageContaining("ended while it was being renewed");
+        assertThat(prov.namespaces).as("what the renewal recreated is removed again").isEmpty();
+        assertThat(l.lease(lease.id())).isNull();
+        assertThat(l.balance("small").free()).isEqualTo(5);
+    }
+
+    @Test
     void expiryAndReleaseDeprovisionThenReturnTheUnits() {
         Ledger l = open(offer("small", 5, "7"));
         RecordingProvisioner prov = new RecordingProvisioner();

@@ -36,8 +36,9 @@ class FrameCodecTest {
                 new Message.Claim(SID, 3600, new CredentialRequest.ServiceAccountToken()),
                 new Message.Claim(SID, 60, new CredentialRequest.ClientCertificate(CSR)),
                 new Message.ClaimReply("l0123", "angler-l0123", 1_900_000_000_000L, 5, 95, "apiVersion: v1\n# é ✓\n"),
-                new Message.Renew("l0123", 7200),
-                new Message.RenewReply("l0123", 1_900_000_000_000L),
+                new Message.Renew("l0123", 7200, new CredentialRequest.ServiceAccountToken()),
+                new Message.Renew("l0123", 60, new CredentialRequest.ClientCertificate(CSR)),
+                new Message.RenewReply("l0123", 1_900_000_000_000L, "apiVersion: v1\n# é ✓\n"),
                 new Message.Release("l0123"),
                 new Message.ReleaseReply("l0123"),
                 new Message.Abort(SID),
@@ -90,14 +91,107 @@ class FrameCodecTest {
     @Test
     void wrongVersionsAndTypesAreNamed() {
         byte[] body = FrameCodec.encode(new Message.Probe(1));
-        body[0] = 2;
+        body[0] = 3;
         assertThat(catchThrowableOfType(ProtocolException.class, () -> FrameCodec.decode(body)))
-                .hasMessage("protocol version 2 is not supported; this node speaks version 1")
+                .hasMessage("protocol version 3 is not supported; this node speaks version 2 (both ends must run the"
+                        + " same protocol version: upgrade the older one)")
                 .extracting(ProtocolException::code).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
-        body[0] = 1;
+        body[0] = (byte) Message.VERSION;
         body[1] = 99;
         assertThatThrownBy(() -> FrameCodec.decode(body)).hasMessage("unknown message type 99");
-        assertThatThrownBy(() -> FrameCodec.decode(new byte[] {1})).hasMessageContaining("frame ends inside field 'type'");
+        assertThatThrownBy(() -> FrameCodec.decode(new byte[] {(byte) Message.VERSION})).hasMessageContaining("frame ends inside field 'type'");
+    }
+
+    /**
+     * Version 1 had no credentials in Renew and no kubeconfig in RenewReply. An old peer's frames
+     * are refused by their version; its Error frames (the same layout in every version) are read,
+     * and a refusal is written back in its version so that it can read why.
+     */
+    @Test
+    void anOlderPeerIsRefusedInItsOwnVersion() throws IOException {
+        byte[] oldRenew = ByteBuffer.allocate(1 + 1 + 2 + 2 + 8).put((byte) 1).put((byte) 8).putShort((short) 2)
+                .put("l1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putLong(3600).array();
+        ProtocolException refused = catchThrowableOfType(ProtocolException.class, () -> FrameCodec.decode(oldRenew));
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+        assertThat(refused.peerVersion()).isEqualTo(1);
+        assertThat(refused).hasMessageContaining("protocol version 1 is not supported; this node speaks version 2");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameCodec.writeRefusal(out, refused);
+        byte[] reply = out.toByteArray();
+        assertThat(reply[4]).as("the refusal is written in the old peer's version").isEqualTo((byte) 1);
+        assertThat(reply[5]).as("as an Error").isEqualTo((byte) 12);
+        assertThat(FrameCodec.read(new ByteArrayInputStream(reply))).isInstanceOfSatisfying(Message.Error.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+            assertThat(e.message()).contains("this node speaks version 2");
+        });
+        // Anything else is written in this node's version, and other old messages are not read.
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        FrameCodec.writeRefusal(other, new ProtocolException(ErrorCode.MALFORMED, "x"));
+        assertThat(other.toByteArray()[4]).isEqualTo((byte) Message.VERSION);
+        byte[] oldReply = FrameCodec.encode(new Message.ReleaseReply("l1"));
+        oldReply[0] = 1;
+        assertThatThrownBy(() -> FrameCodec.decode(oldReply)).hasMessageContaining("protocol version 1 is not supported");
+    }
+
+    /** A Renew body: lease id, seconds, then {@code tail} (the credential fields). */
+    private static byte[] renewBody(byte[] tail) {
+        return ByteBuffer.allocate(2 + 2 + 2 + 8 + tail.length).put((byte) Message.VERSION).put((byte) 8)
+                .putShort((short) 2).put("l1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putLong(3600)
+                .put(tail).array();
+    }
+
+    private static byte[] certificateTail(byte[] csr) {
+        return ByteBuffer.allocate(1 + 4 + csr.length).put((byte) 1).putInt(csr.length).put(csr).array();
+    }
+
+    private static ProtocolException refusal(byte[] body) {
+        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> FrameCodec.decode(body));
+        assertThat(e).as("refused").isNotNull();
+        return e;
+    }
+
+    @Test
+    void renewalCredentialsAndKubeconfigAreChecked() {
+        // missing: the frame ends where the credentials should be
+        assertThat(refusal(renewBody(new byte[0]))).hasMessage("frame ends inside field 'credentials'")
+                .extracting(ProtocolException::code).isEqualTo(ErrorCode.MALFORMED);
+        assertThat(refusal(renewBody(new byte[] {1}))).hasMessageContaining("frame ends inside field 'csr'");
+        // an unknown kind
+        assertThat(refusal(renewBody(new byte[] {7})))
+                .hasMessage("Renew.credentials: kind 7 is not 0 (token) or 1 (client certificate)")
+                .extracting(ProtocolException::code).isEqualTo(ErrorCode.INVALID_FIELD);
+        // oversized: one character over the CSR limit, and a length beyond the frame
+        byte[] big = ("-----BEGIN CERTIFICATE REQUEST-----\n" + "A".repeat(Message.MAX_CSR))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(refusal(renewBody(certificateTail(big))))
+                .hasMessageContaining("field 'csr' is " + big.length + " characters, its limit is " + Message.MAX_CSR)
+                .extracting(ProtocolException::code).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(refusal(renewBody(ByteBuffer.allocate(5).put((byte) 1).putInt(1_000_000).array())))
+                .hasMessageContaining("field 'csr' claims 1000000 bytes");
+        // malformed: not a PEM request, not UTF-8
+        assertThat(refusal(renewBody(certificateTail("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))))
+                .hasMessage("Renew.credentials: the CSR is not a PEM certificate request")
+                .extracting(ProtocolException::code).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(refusal(renewBody(certificateTail(new byte[] {(byte) 0xc3, (byte) 0x28}))))
+                .hasMessage("field 'csr' is not valid UTF-8");
+        // the same rules as the message's constructor, which a sender runs
+        assertThatThrownBy(() -> new Message.Renew("l1", 60, null)).hasMessage("Renew.credentials: is missing");
+        assertThatThrownBy(() -> new Message.Renew("l1", 60, new CredentialRequest.ClientCertificate(new String(big,
+                java.nio.charset.StandardCharsets.US_ASCII)))).hasMessageContaining("Renew.credentials: the CSR is longer than");
+
+        // RenewReply: the kubeconfig missing, oversized, malformed
+        byte[] reply = FrameCodec.encode(new Message.RenewReply("l1", 1_900_000_000_000L, "k"));
+        assertThat(refusal(Arrays.copyOf(reply, reply.length - 5))).hasMessageContaining("frame ends inside field 'kubeconfig'");
+        byte[] head = Arrays.copyOf(reply, reply.length - 5);
+        byte[] huge = "x".repeat(Message.MAX_KUBECONFIG + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] oversized = ByteBuffer.allocate(head.length + 4 + huge.length).put(head).putInt(huge.length).put(huge).array();
+        assertThat(refusal(oversized)).hasMessageContaining("field 'kubeconfig' is " + huge.length
+                + " characters, its limit is " + Message.MAX_KUBECONFIG);
+        byte[] badUtf8 = ByteBuffer.allocate(head.length + 5).put(head).putInt(1).put((byte) 0xff).array();
+        assertThat(refusal(badUtf8)).hasMessage("field 'kubeconfig' is not valid UTF-8");
+        assertThatThrownBy(() -> new Message.RenewReply("l1", 1, null))
+                .hasMessage("RenewReply.kubeconfig: is missing or longer than " + Message.MAX_KUBECONFIG + " characters");
     }
 
     @Test
@@ -155,7 +249,7 @@ class FrameCodecTest {
                 input = new byte[rnd.nextInt(300)];
                 rnd.nextBytes(input);
                 if (input.length > 0) {
-                    input[0] = 1; // get past the version check most of the time
+                    input[0] = (byte) Message.VERSION; // get past the version check most of the time
                 }
                 if (input.length > 1) {
                     input[1] = (byte) (1 + rnd.nextInt(13));

@@ -127,7 +127,7 @@ class ProviderNodeTest {
             assertThat(again.ledger().balance("small")).as("no lease lost, no unit counted twice")
                     .isEqualTo(new Ledger.Balance(10, 3, 0, 7));
             try (ControlClient c = ControlClient.connect(REQUESTER, again.controlAddress(), again.fingerprint(), TIMEOUT)) {
-                assertThat(c.renew(claim.leaseId(), Duration.ofHours(2)).expiresAtEpochMs()).isGreaterThan(claim.expiresAtEpochMs());
+                assertThat(c.renew(claim.leaseId(), Duration.ofHours(2), new CredentialRequest.ServiceAccountToken()).expiresAtEpochMs()).isGreaterThan(claim.expiresAtEpochMs());
                 assertThat(c.claim(sid, Duration.ofHours(1), new CredentialRequest.ServiceAccountToken()).leaseId())
                         .as("a repeated claim returns the same lease").isEqualTo(claim.leaseId());
                 c.release(claim.leaseId());

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -173,14 +174,56 @@ class ProviderSessionsTest {
 
         Peer me = new Peer(REQUESTER, HOME);
         Peer other = new Peer("f".repeat(64), HOME);
-        assertThat(b.sessions().handle(other, new Message.Renew(claim.leaseId(), 7200)))
+        assertThat(b.sessions().handle(other, new Message.Renew(claim.leaseId(), 7200, new CredentialRequest.ServiceAccountToken())))
                 .isInstanceOfSatisfying(Message.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
-        Message renewed = b.sessions().handle(me, new Message.Renew(claim.leaseId(), 7200));
+        Message renewed = b.sessions().handle(me, new Message.Renew(claim.leaseId(), 7200, new CredentialRequest.ServiceAccountToken()));
         assertThat(((Message.RenewReply) renewed).expiresAtEpochMs()).isGreaterThan(claim.expiresAtEpochMs());
         assertThat(b.sessions().handle(me, new Message.Release(claim.leaseId()))).isEqualTo(new Message.ReleaseReply(claim.leaseId()));
         assertThat(b.provisioner().namespaces).isEmpty();
         assertThat(b.ledger().balance("small").free()).isEqualTo(10);
         assertThat(b.metrics().scrape()).contains("angler_session_wins_total{mode=\"first-price\",role=\"provider\"} 1.0");
+    }
+
+    @Test
+    void aRenewalIssuesCredentialsForTheNewExpiryAndAFailedOneIsUndone() throws Exception {
+        Node b = provider(2, 10, "20", "");
+        Result r = request(REQUESTER, PlacementMode.FIRST_PRICE, PlacementRequest.single(4), List.of(b));
+        Message.ClaimReply claim = (Message.ClaimReply) r.replies().get(0);
+        Peer me = new Peer(REQUESTER, HOME);
+
+        Message.RenewReply renewed = (Message.RenewReply) b.sessions().handle(me, new Message.Renew(claim.leaseId(), 7200,
+                new CredentialRequest.ServiceAccountToken()));
+        Instant expiry = Instant.ofEpochMilli(renewed.expiresAtEpochMs());
+        assertThat(expiry).isAfter(Instant.ofEpochMilli(claim.expiresAtEpochMs()));
+        assertThat(b.provisioner().lastProvisioned.expiresAt()).as("provisioned again with the extended lease")
+                .isEqualTo(b.ledger().lease(claim.leaseId()).expiresAt());
+        assertThat(renewed.kubeconfig()).isEqualTo("kubeconfig for " + claim.namespace() + " until "
+                + b.ledger().lease(claim.leaseId()).expiresAt());
+
+        // The cluster fails: the renewal is reported as failed and undone, in memory and on disk.
+        io.angler.node.lease.Lease before = b.ledger().lease(claim.leaseId());
+        b.provisioner().failProvision = true;
+        Message failed = b.sessions().handle(me, new Message.Renew(claim.leaseId(), 4 * 3600,
+                new CredentialRequest.ServiceAccountToken()));
+        assertThat(failed).isInstanceOfSatisfying(Message.Error.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(e.message()).contains("renewal failed: new credentials could not be issued (cluster unreachable)")
+                    .contains("the lease was not extended and still ends at " + before.expiresAt())
+                    .contains("try the renewal again");
+        });
+        assertThat(b.ledger().lease(claim.leaseId())).isEqualTo(before);
+        assertThat(new FileLeaseStore(b.config().node().dataDir()).all()).as("the stored lease is the previous one")
+                .containsExactly(before);
+        assertThat(b.ledger().balance("small")).as("nothing lost, nothing counted twice")
+                .isEqualTo(new Ledger.Balance(10, 4, 0, 6));
+        assertThat(b.provisioner().namespaces).containsExactly(claim.namespace());
+
+        // Once the cluster is back, the same renewal goes through.
+        b.provisioner().failProvision = false;
+        Message again = b.sessions().handle(me, new Message.Renew(claim.leaseId(), 4 * 3600,
+                new CredentialRequest.ServiceAccountToken()));
+        assertThat(Instant.ofEpochMilli(((Message.RenewReply) again).expiresAtEpochMs())).isAfter(before.expiresAt());
+        assertThat(b.ledger().balance("small")).isEqualTo(new Ledger.Balance(10, 4, 0, 6));
     }
 
     @Test

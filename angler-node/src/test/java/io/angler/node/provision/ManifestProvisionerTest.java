@@ -7,7 +7,10 @@ import io.angler.core.unit.ResourceUnit;
 import io.angler.node.lease.Lease;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -134,12 +137,14 @@ class ManifestProvisionerTest {
 
     @Test
     void provisioningIsIdempotentAndDeprovisioningRemovesEverything() throws Exception {
-        ManifestProvisioner p = new ManifestProvisioner(dir, new NamespaceManifests(EgressPolicy.ISOLATED),
-                "https://k8s.example.org:6443");
         Lease lease = lease("cpu=1,memory=1Gi", 2);
+        ManifestProvisioner p = new ManifestProvisioner(dir, new NamespaceManifests(EgressPolicy.ISOLATED),
+                "https://k8s.example.org:6443", Clock.fixed(lease.createdAt(), ZoneOffset.UTC));
         Provisioned withCsr = p.provision(lease, new CredentialRequest.ClientCertificate(CSR));
         Path d = dir.resolve(lease.id());
         JsonNode csr = read(d.resolve("70-certificatesigningrequest.yaml"));
+        assertThat(csr.at("/spec/expirationSeconds").asLong()).isEqualTo(3600);
+        assertThat(csr.at("/metadata/annotations/angler.io~1expires-at").asText()).isEqualTo("2030-01-01T01:00:00Z");
         assertThat(csr.at("/spec/signerName").asText()).isEqualTo("kubernetes.io/kube-apiserver-client");
         assertThat(new String(Base64.getDecoder().decode(csr.at("/spec/request").asText()))).isEqualTo(CSR);
         assertThat(withCsr.kubeconfig()).contains("https://k8s.example.org:6443");
@@ -157,6 +162,24 @@ class ManifestProvisionerTest {
         assertThat(d).doesNotExist();
         p.deprovision(lease); // idempotent
         assertThat(dir).isEmptyDirectory();
+    }
+
+    /** A renewal provisions the lease again with its new expiry: the request asks until then. */
+    @Test
+    void aRenewalRewritesTheExpiryAndTheCertificateLifetime() throws Exception {
+        Lease lease = lease("cpu=1,memory=1Gi", 2);
+        Instant renewedAt = lease.createdAt().plus(Duration.ofMinutes(50));
+        ManifestProvisioner p = new ManifestProvisioner(dir, new NamespaceManifests(EgressPolicy.ISOLATED), null,
+                Clock.fixed(renewedAt, ZoneOffset.UTC));
+        p.provision(lease, new CredentialRequest.ClientCertificate(CSR));
+        Lease renewed = lease.withExpiry(renewedAt.plus(Duration.ofHours(6)));
+        p.provision(renewed, new CredentialRequest.ClientCertificate(CSR));
+        Path d = dir.resolve(lease.id());
+        JsonNode csr = read(d.resolve("70-certificatesigningrequest.yaml"));
+        assertThat(csr.at("/spec/expirationSeconds").asLong()).isEqualTo(6 * 3600);
+        assertThat(csr.at("/metadata/annotations/angler.io~1expires-at").asText()).isEqualTo(renewed.expiresAt().toString());
+        assertThat(read(d.resolve("00-namespace.yaml")).at("/metadata/annotations/angler.io~1expires-at").asText())
+                .isEqualTo(renewed.expiresAt().toString());
     }
 
     private static Map<String, byte[]> snapshot(Path d) throws Exception {

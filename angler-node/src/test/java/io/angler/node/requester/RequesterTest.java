@@ -265,10 +265,26 @@ class RequesterTest {
                 .isEqualTo(new Ledger.Balance(10, 3, 0, 7));
 
         LeaseClient leases = new LeaseClient(requester.identity(), requester.heldLeases(), Duration.ofSeconds(5));
-        HeldLease renewed = leases.renew(lease.leaseId(), Duration.ofHours(5));
+        Path kubeconfig = Path.of(lease.kubeconfig());
+        Files.writeString(kubeconfig, "stale");
+        assertThatThrownBy(() -> leases.renew(lease.leaseId(), Duration.ofHours(5), LeaseClient.Credential.AS_BEFORE))
+                .hasMessageContaining("does not have exactly one user entry")
+                .hasMessageContaining("--token or --csr");
+        Files.delete(kubeconfig); // lost: a token is asked for, and the file is written again
+        LeaseClient.Renewed result = leases.renew(lease.leaseId(), Duration.ofHours(5), LeaseClient.Credential.AS_BEFORE);
+        HeldLease renewed = result.lease();
+        assertThat(result.certificate()).isFalse();
         assertThat(renewed.expiresAt()).isAfter(lease.expiresAt());
         assertThat(requester.heldLeases().get(lease.leaseId()).expiresAt()).isEqualTo(renewed.expiresAt());
         assertThat(again.ledger().lease(lease.leaseId()).expiresAt().toEpochMilli()).isEqualTo(renewed.expiresAt().toEpochMilli());
+        // The provider provisioned the extended lease again and its kubeconfig replaced the old file.
+        Path providerSide = pool.configOf("a").provisioner().directory().resolve(lease.leaseId());
+        assertThat(Yaml.mapper().readTree(providerSide.resolve("00-namespace.yaml").toFile())
+                .at("/metadata/annotations/angler.io~1expires-at").asText())
+                .isEqualTo(again.ledger().lease(lease.leaseId()).expiresAt().toString());
+        assertThat(result.kubeconfig()).isEqualTo(kubeconfig);
+        assertThat(Files.readString(kubeconfig)).isEqualTo(Files.readString(providerSide.resolve("kubeconfig.yaml")));
+        assertOwnerOnlyAndNoTemporaryFile(kubeconfig);
 
         leases.release(lease.leaseId());
         assertThat(requester.heldLeases().all()).isEmpty();
@@ -321,6 +337,76 @@ class RequesterTest {
                 assertThat(Files.readString(f)).as("the private key never reaches the provider: %s", f)
                         .doesNotContain("PRIVATE KEY").doesNotContain(kubeconfig.at("/users/0/user/client-key-data").asText());
             }
+        }
+    }
+
+    @Test
+    void aCertificateRenewalSendsANewCsrForTheSameKeyAndTheNewExpiry() throws Exception {
+        pool();
+        ProviderNode a = pool.start("a", 10, "25");
+        Requester requester = pool.requester("req");
+        RequestResult r = requester.request(pool.spec(PlacementMode.FIRST_PRICE, 1, 1, dir.resolve("out"), null, true, 9),
+                pool.candidates(), line -> { });
+        HeldLease l = r.leases().get(0);
+        Path kubeconfig = Path.of(l.kubeconfig());
+        String key = Yaml.mapper().readTree(kubeconfig.toFile()).at("/users/0/user/client-key-data").asText();
+        Path providerSide = pool.configOf("a").provisioner().directory().resolve(l.leaseId());
+        Path csrFile = providerSide.resolve("70-certificatesigningrequest.yaml");
+        PKCS10CertificationRequest first = csrOf(Yaml.mapper().readTree(csrFile.toFile()));
+
+        LeaseClient leases = new LeaseClient(requester.identity(), requester.heldLeases(), Duration.ofSeconds(5));
+        java.time.Instant before = java.time.Instant.now();
+        LeaseClient.Renewed renewed = leases.renew(l.leaseId(), Duration.ofHours(6), LeaseClient.Credential.AS_BEFORE);
+        assertThat(renewed.certificate()).isTrue();
+        java.time.Instant expiry = a.ledger().lease(l.leaseId()).expiresAt();
+        assertThat(renewed.lease().expiresAt().toEpochMilli()).isEqualTo(expiry.toEpochMilli());
+        assertThat(requester.heldLeases().get(l.leaseId()).expiresAt()).isEqualTo(renewed.lease().expiresAt());
+
+        JsonNode csrObject = Yaml.mapper().readTree(csrFile.toFile());
+        PKCS10CertificationRequest second = csrOf(csrObject);
+        assertThat(second.getEncoded()).as("a new request").isNotEqualTo(first.getEncoded());
+        assertThat(second.getSubjectPublicKeyInfo()).as("for the key pair made at the claim")
+                .isEqualTo(first.getSubjectPublicKeyInfo());
+        assertThat(second.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .build(new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPublicKey(second.getSubjectPublicKeyInfo()))))
+                .isTrue();
+        assertThat(second.getSubject()).isEqualTo(first.getSubject());
+        assertThat(csrObject.at("/metadata/annotations/angler.io~1expires-at").asText()).isEqualTo(expiry.toString());
+        long asked = csrObject.at("/spec/expirationSeconds").asLong();
+        assertThat(asked).as("the certificate lasts until the new expiry")
+                .isBetween(Duration.between(java.time.Instant.now(), expiry).toSeconds() - 1,
+                        Duration.between(before, expiry).toSeconds());
+        assertThat(asked).isGreaterThan(5 * 3600);
+
+        JsonNode written = Yaml.mapper().readTree(kubeconfig.toFile());
+        assertThat(written.at("/users/0/user/client-key-data").asText()).as("the same key, added here again").isEqualTo(key);
+        assertOwnerOnlyAndNoTemporaryFile(kubeconfig);
+        try (var files = Files.walk(pool.configOf("a").provisioner().directory())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).as("the private key never reaches the provider: %s", f)
+                        .doesNotContain("PRIVATE KEY").doesNotContain(key);
+            }
+        }
+
+        // Asked for a token instead: no request any more, and no key in the kubeconfig.
+        LeaseClient.Renewed token = leases.renew(l.leaseId(), Duration.ofHours(6), LeaseClient.Credential.TOKEN);
+        assertThat(token.certificate()).isFalse();
+        assertThat(csrFile).doesNotExist();
+        assertThat(Yaml.mapper().readTree(kubeconfig.toFile()).at("/users/0/user").has("client-key-data")).isFalse();
+    }
+
+    private static PKCS10CertificationRequest csrOf(JsonNode csrObject) throws Exception {
+        String pem = new String(Base64.getDecoder().decode(csrObject.at("/spec/request").asText()), StandardCharsets.US_ASCII);
+        try (PEMParser p = new PEMParser(new java.io.StringReader(pem))) {
+            return (PKCS10CertificationRequest) p.readObject();
+        }
+    }
+
+    static void assertOwnerOnlyAndNoTemporaryFile(Path file) throws Exception {
+        assertThat(Files.getPosixFilePermissions(file))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (var siblings = Files.list(file.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
     }
 

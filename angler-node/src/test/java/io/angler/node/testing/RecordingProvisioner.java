@@ -9,10 +9,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Remembers which namespaces exist; can be told to fail, to test the error paths. */
-public final class RecordingProvisioner implements Provisioner {
+public class RecordingProvisioner implements Provisioner {
     public final Set<String> namespaces = Collections.synchronizedSet(new HashSet<>());
     public volatile boolean failProvision;
     public volatile boolean failDeprovision;
+    /** The lease as it was last provisioned (a renewal provisions the extended lease). */
+    public volatile Lease lastProvisioned;
 
     @Override
     public Provisioned provision(Lease lease, CredentialRequest credentials) {
@@ -20,7 +22,9 @@ public final class RecordingProvisioner implements Provisioner {
             throw new IllegalStateException("cluster unreachable");
         }
         namespaces.add(lease.namespace());
-        return new Provisioned(lease.namespace(), "kubeconfig for " + lease.namespace(), "memory");
+        lastProvisioned = lease;
+        return new Provisioned(lease.namespace(), "kubeconfig for " + lease.namespace() + " until " + lease.expiresAt(),
+                "memory");
     }
 
     @Override
