@@ -36,8 +36,7 @@ final class FlowRunner implements SessionRunner, RequesterRunner, AutoCloseable 
                Consumer<ChannelStats> plaintextStats) {
         this.flow = flow;
         this.listener = listener;
-        this.mpc = new MpcPlacementRunner(listener, cold
-                ? new WrkOptions(WrkOptions.DEFAULT.statisticalSecurity(), false) : WrkOptions.DEFAULT);
+        this.mpc = new MpcPlacementRunner(listener, WrkOptions.DEFAULT.withOtReuse(!cold));
         this.plaintext = new PlaintextPlacementRunner(listener);
         mpc.statistics(mpcStats);
         plaintext.statistics(plaintextStats);

@@ -79,7 +79,7 @@ public final class TlsNetwork implements Network {
     private final int self;
     private final TlsChannel[] channels;
     private final List<String> fingerprints;
-    /** Keeps the links of a cleanly ended session (null: close them). */
+    /** The node's listener, which keeps the links of a cleanly ended session. */
     private final MpcListener keeper;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -579,8 +579,7 @@ public final class TlsNetwork implements Network {
     /**
      * Ends a session that finished cleanly at this party: links left at rest (every frame read, no
      * abort, no failure) stay open in the node's listener for a later session with the same peer,
-     * which then skips the TCP and TLS handshakes; the others are closed as by {@link #close()}. A
-     * network made without a listener closes everything.
+     * which then skips the TCP and TLS handshakes; the others are closed as by {@link #close()}.
      */
     public void release() {
         end(true);
@@ -595,7 +594,7 @@ public final class TlsNetwork implements Network {
             if (c == null) {
                 continue;
             }
-            if (keep && keeper != null && c.leftClean()) {
+            if (keep && c.leftClean()) {
                 keeper.offerIdle(c.link());
             } else {
                 c.link().beginClose();

@@ -3,7 +3,6 @@ package io.angler.mpc.ot;
 import io.angler.mpc.crypto.BitTranspose;
 import io.angler.mpc.crypto.FixedKeyAes;
 import io.angler.mpc.crypto.Ghash;
-import io.angler.mpc.crypto.PolyHash;
 
 /**
  * The choosing side of one IKNP direction: holds both seeds of every base OT, gets a MAC
@@ -44,17 +43,9 @@ final class CotReceiver {
     }
 
     /**
-     * The KOS check values for the sender's challenge: (X, T) = (sum x_k h^(m-k), sum t_k h^(m-k))
-     * over the m rows (macs then tail), four longs.
+     * The KOS check values for the sender's challenge, GHASH ({@link Ghash}) as the combination:
+     * (X, T) = (F(x), F(t)) over the m rows (macs then tail), four longs.
      */
-    static long[] checkValues(PolyHash challenge, long[] bits, int m, long[] macs, int split, long[] tail) {
-        long[] out = new long[4];
-        challenge.evalBits(bits, m, out, 0);
-        challenge.eval(macs, split, tail, m - split, out, 2);
-        return out;
-    }
-
-    /** The same with GHASH as the combination ({@link Ghash}): (X, T) = (F(x), F(t)). */
     static long[] checkValues(Ghash challenge, long[] bits, int m, long[] macs, int split, long[] tail) {
         long[] out = new long[4];
         challenge.bits(bits, m, out, 0);

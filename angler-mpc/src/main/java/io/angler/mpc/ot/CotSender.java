@@ -3,8 +3,6 @@ package io.angler.mpc.ot;
 import io.angler.mpc.crypto.BitTranspose;
 import io.angler.mpc.crypto.FixedKeyAes;
 import io.angler.mpc.crypto.Ghash;
-import io.angler.mpc.crypto.Gf128;
-import io.angler.mpc.crypto.PolyHash;
 
 /**
  * The Delta-holding side of one IKNP direction: holds the base-OT seed chosen by each bit of
@@ -58,16 +56,6 @@ final class CotSender {
         long[] term = new long[2];
         challenge.deltaTerm(deltaLo, deltaHi, xt[0], xt[1], m, term, 0);
         long diff = (k[0] ^ term[0] ^ xt[2]) | (k[1] ^ term[1] ^ xt[3]);
-        return diff == 0;
-    }
-
-    /** Whether the receiver's check values (X, T) satisfy T = sum K_k h^(m-k) xor X * Delta. */
-    boolean check(PolyHash challenge, long[] keys, int split, long[] tail, int m, long[] xt) {
-        long[] k = new long[2];
-        challenge.eval(keys, split, tail, m - split, k, 0);
-        long[] xd = new long[2];
-        Gf128.mul(xt[0], xt[1], deltaLo, deltaHi, xd, 0);
-        long diff = (k[0] ^ xd[0] ^ xt[2]) | (k[1] ^ xd[1] ^ xt[3]);
         return diff == 0;
     }
 }

@@ -2,10 +2,8 @@ package io.angler.mpc.ot;
 
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
-import io.angler.mpc.crypto.Commitment;
 import io.angler.mpc.crypto.FixedKeyAes;
 import io.angler.mpc.crypto.Ghash;
-import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.Network;
@@ -304,33 +302,13 @@ public final class PairwiseCot {
      * Entries for peer == self are null.
      *
      * <p>Each pair is KOS-checked on its own: a party's bits are consistent within each pair, not
-     * necessarily the same towards every peer (see {@link #extendConsistent}).
+     * necessarily the same towards every peer; the engine's authenticated bits prove that (the
+     * abit-mac check, docs/mpc.md).
      *
      * @throws MpcAbortException {@code cot-consistency} naming a peer whose matrix was inconsistent,
      *     {@code cot-count} if a peer asked for another count, or a channel failure
      */
     public Extension extend(int count, long[] bits) {
-        return run(count, bits, false);
-    }
-
-    /**
-     * As {@link #extend}, and also proves that every party authenticated the <em>same</em> bits
-     * towards every peer (what WRK's authenticated bits need). The KOS challenge h is tossed by all
-     * parties (commitments travel with the matrices), each party pads its bits identically towards
-     * every peer, so an honest party sends every peer the same X = Σ x_k h^(m-k); the per-pair
-     * checks bind X to the bits used in that pair, and every party then sends every other a digest
-     * of all the X it received: bits that differ between two peers give different X (unless a
-     * polynomial of degree m vanishes at the random h, probability m/2^128) and different digests.
-     * One flight more than {@link #extend}: four.
-     *
-     * @throws MpcAbortException as {@link #extend}, {@code coin-toss-opening} for a bad opening of
-     *     the challenge, {@code cot-global-consistency} naming a peer whose digest differs
-     */
-    public Extension extendConsistent(int count, long[] bits) {
-        return run(count, bits, true);
-    }
-
-    private Extension run(int count, long[] bits, boolean global) {
         if (count < 0 || count > MAX_COUNT) {
             throw new IllegalArgumentException("count must be 0.." + MAX_COUNT + ", got " + count);
         }
@@ -360,29 +338,21 @@ public final class PairwiseCot {
         long[][] padded = new long[n][];
         long[][] macTails = new long[n][];
         long[][] keyTails = new long[n][];
-        long[] shared = global ? paddedBits(count, bits, prg) : null;
-        byte[] coin = global ? prg.nextBytes(16) : null;
-        byte[] coinRandomness = global ? prg.nextBytes(Commitment.RANDOMNESS_BYTES) : null;
-        byte[] coinCommitment = global ? Commitment.commit(self, coinRandomness, coin) : null;
-        // 1. my bits to every peer: the count and the matrix u (and, for a global check, a commitment to my coin)
+        // 1. my bits to every peer: the count and the matrix u
         for (int p = 0; p < n; p++) {
             if (p != self) {
-                padded[p] = global ? shared : paddedBits(count, bits, prg); // else fresh padding per peer
+                padded[p] = paddedBits(count, bits, prg); // fresh padding per peer
                 macs[p] = new long[2 * count];
                 macTails[p] = new long[2 * (m - count)];
                 receivers[p].extend(padded[p], m, t, u, macs[p], count, macTails[p], aes, prgScratch);
                 Channel ch = net.channel(p);
                 ch.writeInt(count); // so that a mismatch is reported as such
                 ch.writeLongs(u, 0, 2 * m);
-                if (global) {
-                    ch.write(coinCommitment);
-                }
                 ch.flush();
             }
         }
-        // 2. every peer's matrix: keys; then a challenge (pairwise), or my coin's opening (global)
+        // 2. every peer's matrix: keys; then a challenge
         byte[][] challenges = new byte[n][];
-        byte[][] commitments = new byte[n][];
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
@@ -395,50 +365,17 @@ public final class PairwiseCot {
                 keys[p] = new long[2 * count];
                 keyTails[p] = new long[2 * (m - count)];
                 senders[p].keys(u, m, t, keys[p], count, keyTails[p], aes, prgScratch);
-                if (global) {
-                    commitments[p] = ch.readBytes(Commitment.BYTES);
-                    ch.write(coinRandomness);
-                    ch.write(coin);
-                } else {
-                    challenges[p] = prg.nextBytes(16);
-                    ch.write(challenges[p]);
-                }
+                challenges[p] = prg.nextBytes(16);
+                ch.write(challenges[p]);
                 ch.flush();
             }
         }
         // 3. answer every challenge: (X, T) per peer
-        PolyHash common = null;
-        long[] x = null;
-        if (global) {
-            byte[] seed = coin.clone();
-            for (int p = 0; p < n; p++) {
-                if (p != self) {
-                    Channel ch = net.channel(p);
-                    byte[] r = ch.readBytes(Commitment.RANDOMNESS_BYTES);
-                    byte[] c = ch.readBytes(16);
-                    if (!Commitment.verify(commitments[p], p, r, c)) {
-                        throw new MpcAbortException("coin-toss-opening", p, "the opening of the KOS challenge coin does not match its commitment");
-                    }
-                    for (int i = 0; i < 16; i++) {
-                        seed[i] ^= c[i];
-                    }
-                }
-            }
-            common = PolyHash.fromSeed(seed);
-            x = new long[2];
-            common.evalBits(shared, m, x, 0);
-        }
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 Channel ch = net.channel(p);
-                long[] xt;
-                if (global) {
-                    xt = new long[] {x[0], x[1], 0, 0};
-                    common.eval(macs[p], count, macTails[p], m - count, xt, 2);
-                } else {
-                    xt = CotReceiver.checkValues(Ghash.fromSeed(ch.readBytes(16)), padded[p], m, macs[p], count,
-                            macTails[p]);
-                }
+                long[] xt = CotReceiver.checkValues(Ghash.fromSeed(ch.readBytes(16)), padded[p], m, macs[p], count,
+                        macTails[p]);
                 ch.writeLongs(xt);
                 ch.flush();
                 padded[p] = null;
@@ -446,48 +383,17 @@ public final class PairwiseCot {
             }
         }
         // 4. check every answer
-        long[][] xs = new long[n][];
         for (int p = 0; p < n; p++) {
             if (p != self) {
                 long[] xt = new long[4];
                 net.channel(p).readLongs(xt);
-                boolean ok = global ? senders[p].check(common, keys[p], count, keyTails[p], m, xt)
-                        : senders[p].check(Ghash.fromSeed(challenges[p]), keys[p], count, keyTails[p], m, xt);
-                if (!ok) {
+                if (!senders[p].check(Ghash.fromSeed(challenges[p]), keys[p], count, keyTails[p], m, xt)) {
                     throw new MpcAbortException("cot-consistency", p, "the correlated OT matrix failed the KOS check");
                 }
                 keyTails[p] = null;
-                xs[p] = new long[] {xt[0], xt[1]};
-            }
-        }
-        if (global) {
-            // 5. everyone's X as each party saw it must agree
-            xs[self] = x;
-            byte[] digest = digestOf(xs);
-            for (int p = 0; p < n; p++) {
-                if (p != self) {
-                    net.channel(p).write(digest);
-                    net.channel(p).flush();
-                }
-            }
-            for (int p = 0; p < n; p++) {
-                if (p != self && !java.security.MessageDigest.isEqual(digest, net.channel(p).readBytes(digest.length))) {
-                    throw new MpcAbortException("cot-global-consistency", p, "this party saw different check values: "
-                            + "some party authenticated different bits towards different peers");
-                }
             }
         }
         return new Extension(macs, keys);
-    }
-
-    static byte[] digestOf(long[][] xs) {
-        java.security.MessageDigest sha = sha256();
-        byte[] b = new byte[16];
-        for (long[] v : xs) {
-            Blocks.toBytes(v, 0, 2, b, 0);
-            sha.update(b);
-        }
-        return sha.digest();
     }
 
     /** The network this instance runs on. */

@@ -110,8 +110,9 @@ final class Evaluator {
                     long bm = -b;
                     for (int j = 1; j < n; j++) {
                         long[] l = labels[j];
-                        GarbledRows.inputs(l[2 * x], l[2 * x + 1], l[2 * y], l[2 * y + 1], g, row, j, n, nonces[j][0],
-                                nonces[j][1], in, (j - 1) * n * 2);
+                        GarbledRows.inputs(l[2 * x], l[2 * x + 1], l[2 * y], l[2 * y + 1],
+                                GarbledRows.tweakLow(g, row, nonces[j][0]), GarbledRows.tweakHigh(j, nonces[j][1]), n,
+                                in, (j - 1) * n * 2);
                     }
                     s.aes.permute(in, 0, dec, 0, garblers * n);
                     int tOff = (g * 4 + row) * n * 2;

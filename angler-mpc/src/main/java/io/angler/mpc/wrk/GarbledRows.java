@@ -14,15 +14,25 @@ final class GarbledRows {
     private GarbledRows() {
     }
 
+    /** The low half of T ⊕ N for row {@code row} of AND gate {@code gate}: the low 6 bits are left for t (n ≤ 64). */
+    static long tweakLow(int gate, int row, long nonceLo) {
+        return (((long) gate * 4 + row) << 6) ^ nonceLo;
+    }
+
+    /** The high half of T ⊕ N for every row of {@code garbler}. */
+    static long tweakHigh(int garbler, long nonceHi) {
+        return DOMAIN ^ ((long) garbler << 40) ^ nonceHi;
+    }
+
     /**
-     * Writes the n hash inputs of row {@code row} of AND gate {@code gate} for {@code garbler} into
-     * {@code out} at long offset {@code off}.
+     * Writes the n hash inputs of a row into {@code out} at long offset {@code off}: from its input
+     * labels A and B and its tweak ({@link #tweakLow}, {@link #tweakHigh}).
      */
-    static void inputs(long aLo, long aHi, long bLo, long bHi, int gate, int row, int garbler, int n, long nonceLo,
-                       long nonceHi, long[] out, int off) {
+    static void inputs(long aLo, long aHi, long bLo, long bHi, long tweakLo, long tweakHi, int n, long[] out,
+                       int off) {
         // σ(A) = (aLo ^ aHi, aLo); σ²(B) = (bHi, bLo ^ bHi)
-        long lo = aLo ^ aHi ^ bHi ^ (((long) gate * 4 + row) << 6) ^ nonceLo;
-        long hi = aLo ^ bLo ^ bHi ^ DOMAIN ^ ((long) garbler << 40) ^ nonceHi;
+        long lo = aLo ^ aHi ^ bHi ^ tweakLo;
+        long hi = aLo ^ bLo ^ bHi ^ tweakHi;
         for (int t = 0; t < n; t++) {
             out[off + 2 * t] = lo ^ t;
             out[off + 2 * t + 1] = hi;

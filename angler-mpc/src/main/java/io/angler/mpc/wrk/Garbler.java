@@ -56,6 +56,7 @@ final class Garbler {
         long[] table = new long[hashIn.length];
         long dl = s.deltaLo;
         long dh = s.deltaHi;
+        long tweakHi = GarbledRows.tweakHigh(s.self, s.nonceHi);
         for (int g = 0; g < ands; g++) {
             int al = in[0][g];
             int be = in[1][g];
@@ -88,9 +89,12 @@ final class Garbler {
                 table[off + 2 * (n - 1)] = labels[2 * ga] ^ ks[0] ^ (am & ks[2]) ^ (bm & ks[4]) ^ (abm & dl) ^ (rm & dl);
                 table[off + 2 * (n - 1) + 1] = labels[2 * ga + 1] ^ ks[1] ^ (am & ks[3]) ^ (bm & ks[5])
                         ^ (abm & dh) ^ (rm & dh);
+                long tweakLo = GarbledRows.tweakLow(g, row, s.nonceLo);
+                if (s.tweaks != null) {
+                    s.tweaks.garbledRow(tweakLo, tweakHi, n);
+                }
                 GarbledRows.inputs(labels[2 * al] ^ (am & dl), labels[2 * al + 1] ^ (am & dh),
-                        labels[2 * be] ^ (bm & dl), labels[2 * be + 1] ^ (bm & dh), g, row, s.self, n, s.nonceLo, s.nonceHi,
-                        hashIn, off);
+                        labels[2 * be] ^ (bm & dl), labels[2 * be + 1] ^ (bm & dh), tweakLo, tweakHi, n, hashIn, off);
             }
         }
         long[] pads = new long[hashIn.length];

@@ -44,6 +44,8 @@ final class Session {
      */
     final long nonceLo;
     final long nonceHi;
+    /** Sees the tweaks of the hashes under Δ (tests only; null otherwise). */
+    final TweakObserver tweaks;
     final Prg prg;
     final FixedKeyAes aes = new FixedKeyAes();
     final Deviation deviation;
@@ -62,8 +64,9 @@ final class Session {
      * @param deltaLo this party's global key Δ (low half); its lowest bit must be set, since the
      *     evaluator reads a share bit r out of a MAC M = K ⊕ r·Δ0 as lsb(M ⊕ K), and a node's Δ may
      *     be long-lived and serve as the evaluator's in a later session
+     * @param tweaks sees the tweaks of the hashes under Δ (a test seam), or null
      */
-    Session(Network net, Prg prg, Deviation deviation, long deltaLo, long deltaHi) {
+    Session(Network net, Prg prg, Deviation deviation, long deltaLo, long deltaHi, TweakObserver tweaks) {
         if ((deltaLo & 1) == 0) {
             throw new IllegalArgumentException("wrk: the lowest bit of Δ must be set");
         }
@@ -77,6 +80,7 @@ final class Session {
         this.deltaHi = deltaHi;
         this.nonceLo = prg.nextLong();
         this.nonceHi = prg.nextLong();
+        this.tweaks = tweaks;
     }
 
     /** A fresh global key for one session (lowest bit set). */

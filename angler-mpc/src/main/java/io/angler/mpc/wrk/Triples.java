@@ -128,14 +128,18 @@ final class Triples {
     }
 
     private void writeHalfAnd(int j, Channel ch) {
+        long tweakLo = s.nonceLo;
         long tweak = tweakHigh(s.nonceHi, s.self, j);
+        if (s.tweaks != null) {
+            s.tweaks.halfAnd(tweakLo, tweak, count);
+        }
         gather(a.keys[j], 0, buf);
-        s.aes.tccrHash(buf, 0, s.nonceLo, tweak, h0, 0, count);
+        s.aes.tccrHash(buf, 0, tweakLo, tweak, h0, 0, count);
         for (int k = 0; k < count; k++) {
             buf[2 * k] ^= s.deltaLo;
             buf[2 * k + 1] ^= s.deltaHi;
         }
-        s.aes.tccrHash(buf, 0, s.nonceLo, tweak, h1, 0, count);
+        s.aes.tccrHash(buf, 0, tweakLo, tweak, h1, 0, count);
         long flip = (s.deviation.at(Deviation.Kind.HALF_AND_BIT, j) ? 1 : 0)
                 | (s.deviation.at(Deviation.Kind.CHECK_BLOCK, j) ? 2 : 0);
         for (int k = 0; k < count; k++) {

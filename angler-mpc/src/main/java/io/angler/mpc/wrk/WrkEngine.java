@@ -64,6 +64,12 @@ public final class WrkEngine {
 
     static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs, WrkOptions options,
                          CorrelatedOt cot, Deviation deviation, CotCache cache) {
+        return run(net, circuit, plan, myInputs, options, cot, deviation, cache, null);
+    }
+
+    /** As above, showing {@code tweaks} (if not null) the tweak of every hash this party computes under its Δ. */
+    static WrkResult run(Network net, Circuit circuit, OutputPlan plan, boolean[] myInputs, WrkOptions options,
+                         CorrelatedOt cot, Deviation deviation, CotCache cache, TweakObserver tweaks) {
         validate(net, circuit, plan, myInputs);
         Objects.requireNonNull(options, "options");
         Layout lay = Layout.of(circuit, net.parties(), options.statisticalSecurity());
@@ -75,7 +81,7 @@ public final class WrkEngine {
         Prg prg = Prg.secure();
         CotCache.Lease lease = cache == null || !options.reuseOt() ? null : cache.tryAcquire();
         long[] delta = lease != null ? new long[] {lease.deltaLo(), lease.deltaHi()} : Session.freshDelta(prg);
-        Session s = new Session(net, prg, deviation, delta[0], delta[1]);
+        Session s = new Session(net, prg, deviation, delta[0], delta[1], tweaks);
         boolean committed = false;
         try {
             s.phase("base-ot");

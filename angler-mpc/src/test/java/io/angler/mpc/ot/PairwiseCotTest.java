@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.angler.mpc.MpcAbortException;
 import io.angler.mpc.crypto.Blocks;
 import io.angler.mpc.crypto.Ghash;
-import io.angler.mpc.crypto.PolyHash;
 import io.angler.mpc.crypto.Prg;
 import io.angler.mpc.net.Channel;
 import io.angler.mpc.net.InMemoryNetwork;
@@ -40,10 +39,6 @@ class PairwiseCotTest {
 
     /** Every party sets up with a random Δ and extends with each count in turn. */
     private static List<PartyRun> run(List<Network> nets, int... counts) throws Exception {
-        return run(nets, false, counts);
-    }
-
-    private static List<PartyRun> run(List<Network> nets, boolean consistent, int... counts) throws Exception {
         return runAll(nets, net -> {
             Prg prg = Prg.secure();
             long[] delta = {prg.nextLong(), prg.nextLong()};
@@ -52,7 +47,7 @@ class PairwiseCotTest {
             PairwiseCot.Extension[] ext = new PairwiseCot.Extension[counts.length];
             for (int c = 0; c < counts.length; c++) {
                 bits[c] = prg.nextBits(counts[c]);
-                ext[c] = consistent ? cot.extendConsistent(counts[c], bits[c]) : cot.extend(counts[c], bits[c]);
+                ext[c] = cot.extend(counts[c], bits[c]);
             }
             return new PartyRun(delta, bits, ext);
         });
@@ -101,102 +96,6 @@ class PairwiseCotTest {
                 nets.forEach(Network::close);
             }
         }
-    }
-
-    @Test
-    void theConsistentExtensionAlsoCorrelatesEveryBit() throws Exception {
-        int[] counts = {1, 700, 0, 2000};
-        for (int n = 2; n <= 4; n++) {
-            List<Network> nets = InMemoryNetwork.create(n, Duration.ofSeconds(60));
-            try {
-                assertCorrelation(run(nets, true, counts), counts);
-            } finally {
-                nets.forEach(Network::close);
-            }
-        }
-    }
-
-    /**
-     * Party 2 authenticates one set of bits towards party 0 and another towards party 1, each pair
-     * consistent in itself (so both pairwise KOS checks pass): the global check must catch it.
-     */
-    @Test
-    void differentBitsTowardsDifferentPeersAreCaughtByTheConsistentExtension() throws Exception {
-        List<Network> nets = InMemoryNetwork.create(3, Duration.ofSeconds(60));
-        int count = 300;
-        List<CompletableFuture<PairwiseCot.Extension>> honest = new ArrayList<>();
-        List<CompletableFuture<PairwiseCot>> setups = new ArrayList<>();
-        for (int p = 0; p < 3; p++) {
-            Network net = nets.get(p);
-            setups.add(CompletableFuture.supplyAsync(() -> PairwiseCot.setup(net, net.self() * 77 + 1, 5, Prg.secure())));
-        }
-        for (int p = 0; p < 2; p++) {
-            PairwiseCot cot = setups.get(p).get(60, TimeUnit.SECONDS);
-            honest.add(CompletableFuture.supplyAsync(() -> cot.extendConsistent(count, Prg.secure().nextBits(count))));
-        }
-        PairwiseCot cheat = setups.get(2).get(60, TimeUnit.SECONDS);
-        Network net = nets.get(2);
-        int m = ((count + 127) & ~127) + PairwiseCot.PAD;
-        long[][] bits = {new long[m / 64], new long[m / 64]};
-        bits[1][0] = 1; // towards party 1, bit 0 is 1; towards party 0 it is 0
-        long[][] macs = new long[2][2 * count];
-        long[][] tails = new long[2][2 * (m - count)];
-        byte[] coin = new byte[16];
-        byte[] r = new byte[16];
-        for (int p = 0; p < 2; p++) {
-            long[] u = new long[2 * m];
-            cheat.receiverFor(p).extend(bits[p], m, new long[2 * m], u, macs[p], count, tails[p], cheat.aes(),
-                    new byte[ColumnPrg.SCRATCH_BYTES]);
-            net.channel(p).writeInt(count);
-            net.channel(p).writeLongs(u);
-            net.channel(p).write(io.angler.mpc.crypto.Commitment.commit(2, r, coin));
-            net.channel(p).flush();
-        }
-        byte[] seed = coin.clone();
-        for (int p = 0; p < 2; p++) {
-            Channel ch = net.channel(p);
-            ch.readInt();
-            ch.readLongs(new long[2 * m]);
-            ch.readBytes(32);
-            ch.write(r);
-            ch.write(coin);
-            ch.flush();
-        }
-        for (int p = 0; p < 2; p++) {
-            Channel ch = net.channel(p);
-            ch.readBytes(16);
-            byte[] c = ch.readBytes(16);
-            for (int i = 0; i < 16; i++) {
-                seed[i] ^= c[i];
-            }
-        }
-        PolyHash h = PolyHash.fromSeed(seed);
-        long[][] sentX = new long[2][];
-        for (int p = 0; p < 2; p++) {
-            long[] xt = CotReceiver.checkValues(h, bits[p], m, macs[p], count, tails[p]);
-            sentX[p] = new long[] {xt[0], xt[1]};
-            net.channel(p).writeLongs(xt);
-            net.channel(p).flush();
-        }
-        assertThat(sentX[0]).isNotEqualTo(sentX[1]);
-        long[][] honestX = new long[2][];
-        for (int p = 0; p < 2; p++) {
-            long[] xt = new long[4];
-            net.channel(p).readLongs(xt);
-            honestX[p] = new long[] {xt[0], xt[1]};
-        }
-        // to each honest party, exactly the digest that party computes, so only 0 and 1 disagree
-        for (int p = 0; p < 2; p++) {
-            net.channel(p).write(PairwiseCot.digestOf(new long[][] {honestX[0], honestX[1], sentX[p]}));
-            net.channel(p).flush();
-        }
-        for (int p = 0; p < 2; p++) {
-            int other = 1 - p;
-            CompletableFuture<PairwiseCot.Extension> f = honest.get(p);
-            assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(MpcAbortException.class)
-                    .hasMessageContaining("cot-global-consistency").hasMessageContaining("party " + other);
-        }
-        nets.forEach(Network::close);
     }
 
     @Test

@@ -45,6 +45,13 @@ final class Parties {
     /** As above, party p keeping its OT state in {@code caches[p]} (null: none). */
     static Outcome run(List<Network> nets, Circuit c, OutputPlan plan, boolean[][] inputs,
                        IntFunction<CorrelatedOt> cot, int deviator, Deviation deviation, CotCache[] caches) {
+        return run(nets, c, plan, inputs, cot, deviator, deviation, caches, new TweakObserver[nets.size()]);
+    }
+
+    /** As above, party p showing {@code tweaks[p]} (null: nothing) the tweaks of its hashes under Δ. */
+    static Outcome run(List<Network> nets, Circuit c, OutputPlan plan, boolean[][] inputs,
+                       IntFunction<CorrelatedOt> cot, int deviator, Deviation deviation, CotCache[] caches,
+                       TweakObserver[] tweaks) {
         int n = nets.size();
         WrkResult[] results = new WrkResult[n];
         Throwable[] failures = new Throwable[n];
@@ -57,7 +64,7 @@ final class Parties {
                     try (Network net = nets.get(self)) {
                         boolean[] in = self < inputs.length ? inputs[self] : new boolean[0];
                         results[self] = WrkEngine.run(net, c, plan, in, WrkOptions.DEFAULT, cot.apply(self),
-                                self == deviator ? deviation : Deviation.NONE, caches[self]);
+                                self == deviator ? deviation : Deviation.NONE, caches[self], tweaks[self]);
                     } catch (Throwable t) {
                         failures[self] = t;
                     }
