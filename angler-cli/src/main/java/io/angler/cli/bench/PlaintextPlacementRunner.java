@@ -14,16 +14,12 @@ import io.angler.mpc.net.MpcListener;
 import io.angler.mpc.net.PartyEndpoint;
 import io.angler.mpc.net.TlsNetwork;
 import io.angler.node.lease.SessionInput;
+import io.angler.node.mpc.SessionLinks;
 import io.angler.node.protocol.Message;
 import io.angler.node.provider.SessionRunner;
 import io.angler.node.requester.RequesterRunner;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -175,9 +171,10 @@ public final class PlaintextPlacementRunner implements SessionRunner, RequesterR
         if (left <= 0) {
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
-        List<PartyEndpoint> pair = List.of(endpoint(setup, 0), endpoint(setup, provider));
+        List<PartyEndpoint> pair = List.of(SessionLinks.endpoint(setup, 0), SessionLinks.endpoint(setup, provider));
         TlsNetwork.Timeouts timeouts = new TlsNetwork.Timeouts(
-                min(TlsNetwork.Timeouts.connectFor(setup.parties().size() - 1), left), min(READ, left));
+                SessionLinks.within(TlsNetwork.Timeouts.connectFor(setup.parties().size() - 1), left),
+                SessionLinks.within(READ, left));
         TlsNetwork net;
         try {
             net = TlsNetwork.connect(listener, linkId(setup, provider), self, pair, timeouts);
@@ -205,26 +202,8 @@ public final class PlaintextPlacementRunner implements SessionRunner, RequesterR
 
     /** The link's mesh id: bound to the requester's identity and the session, and apart from the MPC's. */
     static String linkId(Message.SessionSetup setup, int provider) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(("plaintext/" + setup.parties().get(0).fingerprint()
-                    + "/" + setup.sessionId() + "/" + provider).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
-    }
-
-    private static PartyEndpoint endpoint(Message.SessionSetup setup, int index) {
-        Message.Party p = setup.parties().get(index);
-        InetSocketAddress a = new InetSocketAddress(p.host(), p.port());
-        if (a.isUnresolved()) {
-            throw new MpcAbortException("connect", index, "party " + index + "'s host " + p.host() + " does not resolve");
-        }
-        return new PartyEndpoint(a, p.fingerprint());
-    }
-
-    private static Duration min(Duration d, long millis) {
-        return Duration.ofMillis(Math.max(1, Math.min(d.toMillis(), millis)));
+        return SessionLinks.id("plaintext/" + setup.parties().get(0).fingerprint() + "/" + setup.sessionId() + "/"
+                + provider);
     }
 
     /** Ends every running session and stops the timer. */

@@ -18,13 +18,7 @@ import io.angler.node.lease.SessionInput;
 import io.angler.node.protocol.Message;
 import io.angler.node.provider.SessionRunner;
 import io.angler.node.requester.RequesterRunner;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,7 +135,7 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
             throw new MpcAbortException("timeout", -1, "the session's deadline has passed");
         }
         TlsNetwork.Timeouts timeouts = timeouts(setup.parties().size(), self, left);
-        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, mesh.apply(endpoints(setup)), timeouts);
+        TlsNetwork net = TlsNetwork.connect(listener, meshId(setup), self, mesh.apply(SessionLinks.endpoints(setup)), timeouts);
         open.add(net);
         ScheduledFuture<?> cut = deadlines.schedule(net::close, Math.max(1, setup.deadlineEpochMs()
                 - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
@@ -166,7 +160,8 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
         // peer then times out first and its notice tells the requester whom it waited for, instead of
         // the requester blaming that provider for the silence.
         Duration read = self == 0 ? READ.plus(READ.dividedBy(2)) : READ;
-        return new TlsNetwork.Timeouts(min(TlsNetwork.Timeouts.connectForMesh(parties), left), min(read, left));
+        return new TlsNetwork.Timeouts(SessionLinks.within(TlsNetwork.Timeouts.connectForMesh(parties), left),
+                SessionLinks.within(read, left));
     }
 
     /**
@@ -174,31 +169,9 @@ public final class MpcPlacementRunner implements SessionRunner, RequesterRunner,
      * requester that learnt a session id cannot occupy it at this node's listener.
      */
     static String meshId(Message.SessionSetup setup) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((setup.parties().get(0).fingerprint() + "/"
-                    + setup.sessionId()).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
+        return SessionLinks.id(setup.parties().get(0).fingerprint() + "/" + setup.sessionId());
     }
 
-    private static List<PartyEndpoint> endpoints(Message.SessionSetup setup) {
-        List<PartyEndpoint> out = new ArrayList<>();
-        for (Message.Party p : setup.parties()) {
-            InetSocketAddress a = new InetSocketAddress(p.host(), p.port());
-            if (a.isUnresolved()) {
-                throw new MpcAbortException("connect", out.size(), "party " + out.size() + "'s host " + p.host()
-                        + " does not resolve");
-            }
-            out.add(new PartyEndpoint(a, p.fingerprint()));
-        }
-        return out;
-    }
-
-    private static Duration min(Duration d, long millis) {
-        return Duration.ofMillis(Math.max(1, Math.min(d.toMillis(), millis)));
-    }
 
     /** Ends every running session (their parties see this node disconnect) and stops the timer. */
     @Override
