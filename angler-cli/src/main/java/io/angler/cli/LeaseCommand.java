@@ -113,9 +113,9 @@ final class LeaseCommand implements Runnable {
 
     @Command(name = "renew", mixinStandardHelpOptions = true,
             description = {
-                "Extends a lease to DURATION from now (the provider clamps it to its limits) and replaces",
-                "the lease's kubeconfig with new credentials valid until the new expiry: by default the",
-                "same kind as before (a client certificate keeps the lease's key pair; only a new CSR is sent).",
+                "Extends a lease to DURATION from now (the provider clamps it to its limits) and replaces"
+                    + " the lease's kubeconfig with new credentials valid until the new expiry: by default the"
+                    + " same kind as before (a client certificate keeps the lease's key pair; only a new CSR is sent).",
             })
     static final class Renew implements Callable<Integer> {
         @CommandLine.Spec
