@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code angler bench dht}: lookup latency and success in an N-node pool on this machine. */
 @Command(name = "dht", mixinStandardHelpOptions = true,
-        description = {"Builds an N-node DHT pool in this process (one libtorrent session per node),",
-            "lets providers announce, and times single-key lookups from the other nodes."})
+        description = "Builds an N-node DHT pool in this process (one libtorrent session per node),"
+            + " lets providers announce, and times single-key lookups from the other nodes.")
 final class BenchDhtCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

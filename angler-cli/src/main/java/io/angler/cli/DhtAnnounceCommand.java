@@ -5,7 +5,6 @@ import io.angler.core.unit.ResourceUnit;
 import io.angler.dht.Announcer;
 import io.angler.dht.DhtNode;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code angler dht announce}: a provider's node announcing one offer, for manual checks. */
 @Command(name = "announce", mixinStandardHelpOptions = true,
-        description = {"Joins the pool and announces a unit at --location under its pool keys,",
-            "re-announcing until Ctrl-C (or --duration). Lookups then return HOST:SERVICE-PORT."})
+        description = "Joins the pool and announces a unit at --location under its pool keys,"
+            + " re-announcing until Ctrl-C (or --duration). Lookups then return HOST:SERVICE-PORT.")
 final class DhtAnnounceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,14 +27,8 @@ final class DhtAnnounceCommand implements Callable<Integer> {
     @Mixin
     DhtCommand.NodeOptions node;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, split = ",",
-            converter = DhtCommand.EndpointConverter.class, description = "node(s) to join through")
-    List<InetSocketAddress> bootstrap;
-
-    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DhtCommand.DurationConverter.class,
-            description = "give up if no node answered by then (default ${DEFAULT-VALUE})")
-    Duration joinTimeout;
+    @Mixin
+    DhtCommand.JoinOptions join;
 
     @Option(names = "--unit", paramLabel = "UNIT", required = true,
             description = "the resource unit, e.g. cpu=200m,memory=128Mi")
@@ -76,9 +69,9 @@ final class DhtAnnounceCommand implements Callable<Integer> {
         PrintWriter err = cl.getErr();
         try (DhtCommand.Resources resources = new DhtCommand.Resources()) {
             DhtCommand.DataDir dir = resources.add(new DhtCommand.DataDir(node.dataDir, "dht-announce"));
-            DhtNode n = resources.add(DhtNode.start(node.config(cl, dir.path, 0, bootstrap)));
+            DhtNode n = resources.add(DhtNode.start(node.config(cl, dir.path, 0, join.bootstrap)));
             Announcer announcer = resources.add(new Announcer(n, servicePort));
-            n.awaitBootstrap(joinTimeout);
+            n.awaitBootstrap(join.timeout);
             try {
                 announcer.announce("cli", keys).get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

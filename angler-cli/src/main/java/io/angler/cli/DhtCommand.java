@@ -47,6 +47,18 @@ final class DhtCommand implements Runnable {
                 "a subcommand is required: bootstrap, nodes, announce or lookup (try: angler dht --help)");
     }
 
+    /** How a node that joins an existing pool finds it (announce, lookup). */
+    static final class JoinOptions {
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, split = ",",
+                converter = EndpointConverter.class, description = "node(s) to join through")
+        List<InetSocketAddress> bootstrap;
+
+        @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                converter = DurationConverter.class,
+                description = "give up if no node answered by then (default ${DEFAULT-VALUE})")
+        Duration timeout;
+    }
+
     /** Options every node-running subcommand shares. */
     static final class NodeOptions {
         @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",

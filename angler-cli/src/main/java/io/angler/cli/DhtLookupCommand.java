@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /** {@code angler dht lookup}: a requester's widening search, for manual checks. */
 @Command(name = "lookup", mixinStandardHelpOptions = true,
-        description = {"Joins the pool with a temporary node and searches providers of --unit near --location:",
-            "own cell at --finest precision, its 8 neighbours, then coarser, until --target candidates."})
+        description = "Joins the pool with a temporary node and searches providers of --unit near --location:"
+            + " own cell at --finest precision, its 8 neighbours, then coarser, until --target candidates.")
 final class DhtLookupCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,14 +31,8 @@ final class DhtLookupCommand implements Callable<Integer> {
     @Mixin
     DhtCommand.NodeOptions node;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, split = ",",
-            converter = DhtCommand.EndpointConverter.class, description = "node(s) to join through")
-    List<InetSocketAddress> bootstrap;
-
-    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DhtCommand.DurationConverter.class,
-            description = "give up if no node answered by then (default ${DEFAULT-VALUE})")
-    Duration joinTimeout;
+    @Mixin
+    DhtCommand.JoinOptions join;
 
     @Option(names = "--unit", paramLabel = "UNIT", required = true,
             description = "the resource unit, e.g. cpu=200m,memory=128Mi")
@@ -79,8 +73,8 @@ final class DhtLookupCommand implements Callable<Integer> {
         }
         PrintWriter out = cl.getOut();
         try (DhtCommand.DataDir dir = new DhtCommand.DataDir(node.dataDir, "dht-lookup");
-             DhtNode n = DhtNode.start(node.config(cl, dir.path, 0, bootstrap))) {
-            n.awaitBootstrap(joinTimeout);
+             DhtNode n = DhtNode.start(node.config(cl, dir.path, 0, join.bootstrap))) {
+            n.awaitBootstrap(join.timeout);
             Search search = new Discovery(n).search(u, node.location, limits);
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(search)));
