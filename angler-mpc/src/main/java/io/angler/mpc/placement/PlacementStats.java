@@ -24,23 +24,23 @@ public record PlacementStats(List<PhaseStats> phases, int andGates) {
 
     /** Wall time of the engine run (the mesh's connections are the caller's). */
     public double totalMillis() {
-        return phases.stream().mapToDouble(PhaseStats::millis).sum();
+        return PhaseStats.total(phases).millis();
     }
 
     public double cpuMillis() {
-        return phases.stream().mapToDouble(PhaseStats::cpuMillis).sum();
+        return PhaseStats.total(phases).cpuMillis();
     }
 
     public long bytesSent() {
-        return phases.stream().mapToLong(PhaseStats::bytesSent).sum();
+        return PhaseStats.total(phases).bytesSent();
     }
 
     public long bytesReceived() {
-        return phases.stream().mapToLong(PhaseStats::bytesReceived).sum();
+        return PhaseStats.total(phases).bytesReceived();
     }
 
     public long rounds() {
-        return phases.stream().mapToLong(PhaseStats::rounds).sum();
+        return PhaseStats.total(phases).rounds();
     }
 
     /** Phase name to wall milliseconds, in protocol order. */

@@ -14,4 +14,20 @@ package io.angler.mpc.wrk;
  * @param rounds communication rounds (each: send to every peer, then read from every peer)
  */
 public record PhaseStats(String name, double millis, double cpuMillis, long bytesSent, long bytesReceived, long rounds) {
+    /** The sum of {@code phases}, named "total". */
+    public static PhaseStats total(java.util.List<PhaseStats> phases) {
+        double millis = 0;
+        double cpu = 0;
+        long sent = 0;
+        long received = 0;
+        long rounds = 0;
+        for (PhaseStats p : phases) {
+            millis += p.millis;
+            cpu += p.cpuMillis;
+            sent += p.bytesSent;
+            received += p.bytesReceived;
+            rounds += p.rounds;
+        }
+        return new PhaseStats("total", millis, cpu, sent, received, rounds);
+    }
 }
