@@ -220,7 +220,7 @@ class DhtNetworkTest {
 
     @Test
     @Order(6)
-    void aRestartedNodeKeepsItsIdAndRoutingTable() {
+    void aRestartedNodeKeepsItsIdAndRoutingTable() throws InterruptedException {
         DhtNode node = requester(3);
         String id = node.nodeIdHex();
         DhtConfig config = node.config();
@@ -228,6 +228,11 @@ class DhtNetworkTest {
         // Restarted without any bootstrap node: it can only rejoin through its saved routing table.
         try (DhtNode again = DhtNode.start(config.withBootstrap(List.of()))) {
             assertThat(again.nodeIdHex()).isEqualTo(id);
+            // The saved nodes enter the table once they answer a ping: give them a moment.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (again.knownNodes() == 0 && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
             assertThat(again.knownNodes()).isPositive();
             PoolKey key = PoolKey.of(UNIT, neighbourA);
             assertThat(Set.copyOf(new Discovery(again).lookup(key, Duration.ofSeconds(10)).providers()))
