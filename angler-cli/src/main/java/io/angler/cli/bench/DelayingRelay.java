@@ -271,9 +271,10 @@ public final class DelayingRelay implements AutoCloseable {
                     return;
                 }
                 awaitNanos(c.dueNanos);
+                // Counted as it is handed on, so that whoever has read these bytes sees them counted.
+                counter.addAndGet(c.data.length);
                 out.write(c.data);
                 out.flush();
-                counter.addAndGet(c.data.length);
             }
         } catch (IOException e) {
             link.abort(); // the other side is gone: end both
