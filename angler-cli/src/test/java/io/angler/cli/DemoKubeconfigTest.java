@@ -81,20 +81,7 @@ class DemoKubeconfigTest {
             inputs = Inputs.draw(PlacementMode.SPLIT, 4, seed);
         } while (!PlaintextPlacement.place(PlacementMode.SPLIT, inputs.request(), inputs.bids()).served() && seed < 100);
         Path kubeconfig = dir.resolve("cluster.kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: admin
-                  user: {token: admin-token}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: admin}
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+        writeKubeconfig(kubeconfig, client);
 
         Path out = dir.resolve("out");
         DemoCommandTest.Run run = DemoCommandTest.run("demo", "--json", "--seed", Integer.toString(seed), "--mode", "split",
@@ -140,5 +127,23 @@ class DemoKubeconfigTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("kubeconfig " + dir.resolve("missing.yaml") + " does not exist");
         assertThat(run.err()).doesNotContain("starting the DHT");
+    }
+
+    /** Writes {@code file}: a kubeconfig for the mock server {@code client} talks to, as its admin. */
+    static void writeKubeconfig(Path file, KubernetesClient client) throws java.io.IOException {
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s", insecure-skip-tls-verify: true}
+                users:
+                - name: admin
+                  user: {token: admin-token}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: admin}
+                current-context: mock
+                """.formatted(client.getConfiguration().getMasterUrl()));
     }
 }

@@ -130,20 +130,7 @@ class OperatorCommandTest {
                         .create();
             }
             Path kubeconfig = dir.resolve("cluster.kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster: {server: "%s", insecure-skip-tls-verify: true}
-                    users:
-                    - name: admin
-                      user: {token: admin-token}
-                    contexts:
-                    - name: mock
-                      context: {cluster: mock, user: admin}
-                    current-context: mock
-                    """.formatted(client.getConfiguration().getMasterUrl()));
+            DemoKubeconfigTest.writeKubeconfig(kubeconfig, client);
             CommandLine cl = Angler.commandLine();
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));

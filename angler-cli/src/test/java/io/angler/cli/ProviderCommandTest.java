@@ -38,20 +38,7 @@ class ProviderCommandTest {
                 new DemoKubeconfigTest.TokenIssuingDispatcher(), false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
-            Files.writeString(dir.resolve("cluster.kubeconfig"), """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: mock
-                      cluster: {server: "%s", insecure-skip-tls-verify: true}
-                    users:
-                    - name: admin
-                      user: {token: admin-token}
-                    contexts:
-                    - name: mock
-                      context: {cluster: mock, user: admin}
-                    current-context: mock
-                    """.formatted(client.getConfiguration().getMasterUrl()));
+            DemoKubeconfigTest.writeKubeconfig(dir.resolve("cluster.kubeconfig"), client);
             Files.writeString(dir.resolve("p.yaml"), """
                     node: {dataDir: d, listen: "127.0.0.1:0", metrics: "off"}
                     offers: [{name: a, unit: "cpu=1", quantity: 1, price: "1", location: dn5bpsbw}]

@@ -413,7 +413,7 @@ public final class WanPool implements AutoCloseable {
         double engineCpu = 0;
         if (f == Flow.PRIVATE) {
             PlacementStats mine = wrkStats.get(0);
-            placement.put("connect", Math.max(0, t.get("mpc") - mine.totalMillis()));
+            placement.put("connect", Math.max(0, t.get("mpc") - mine.total().millis()));
             for (PhaseStats ps : mine.phases()) {
                 placement.put(ps.name(), ps.millis());
                 rounds.put(ps.name(), 0L);
@@ -423,11 +423,11 @@ public final class WanPool implements AutoCloseable {
                     rounds.merge(ps.name(), ps.rounds(), Math::max);
                 }
             }
-            requesterBytes = mine.bytesSent();
+            requesterBytes = mine.total().bytesSent();
             for (int i = 1; i <= k; i++) {
-                providerBytes += wrkStats.get(i).bytesSent();
+                providerBytes += wrkStats.get(i).total().bytesSent();
             }
-            engineCpu = wrkStats.values().stream().mapToDouble(PlacementStats::cpuMillis).max().orElse(0);
+            engineCpu = wrkStats.values().stream().mapToDouble(w -> w.total().cpuMillis()).max().orElse(0);
         } else {
             placement.put("connect+exchange", t.get("mpc"));
             // One message each way per provider: the bid, then the result.

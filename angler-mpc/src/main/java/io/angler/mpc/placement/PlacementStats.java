@@ -22,25 +22,12 @@ public record PlacementStats(List<PhaseStats> phases, int andGates) {
         return new PlacementStats(r.phases(), andGates);
     }
 
-    /** Wall time of the engine run (the mesh's connections are the caller's). */
-    public double totalMillis() {
-        return PhaseStats.total(phases).millis();
-    }
-
-    public double cpuMillis() {
-        return PhaseStats.total(phases).cpuMillis();
-    }
-
-    public long bytesSent() {
-        return PhaseStats.total(phases).bytesSent();
-    }
-
-    public long bytesReceived() {
-        return PhaseStats.total(phases).bytesReceived();
-    }
-
-    public long rounds() {
-        return PhaseStats.total(phases).rounds();
+    /**
+     * The phases summed: wall time of the engine run (the mesh's connections are the caller's),
+     * CPU time, bytes and rounds.
+     */
+    public PhaseStats total() {
+        return PhaseStats.total(phases);
     }
 
     /** Phase name to wall milliseconds, in protocol order. */

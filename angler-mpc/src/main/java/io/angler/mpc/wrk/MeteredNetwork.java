@@ -1,16 +1,16 @@
 package io.angler.mpc.wrk;
 
 import io.angler.mpc.net.Channel;
-import io.angler.mpc.net.ChannelStats;
+import io.angler.mpc.net.ForwardingChannel;
+import io.angler.mpc.net.ForwardingNetwork;
 import io.angler.mpc.net.Network;
 
 /** A view of a session's network that reports every write, read and flush to a {@link PhaseMeter}. */
-final class MeteredNetwork implements Network {
-    private final Network net;
+final class MeteredNetwork extends ForwardingNetwork {
     private final Metered[] channels;
 
     MeteredNetwork(Network net, PhaseMeter meter) {
-        this.net = net;
+        super(net);
         this.channels = new Metered[net.parties()];
         for (int p = 0; p < channels.length; p++) {
             if (p != net.self()) {
@@ -20,24 +20,9 @@ final class MeteredNetwork implements Network {
     }
 
     @Override
-    public int self() {
-        return net.self();
-    }
-
-    @Override
-    public int parties() {
-        return net.parties();
-    }
-
-    @Override
-    public String identity(int party) {
-        return net.identity(party);
-    }
-
-    @Override
     public Channel channel(int peer) {
-        if (peer == net.self() || peer < 0 || peer >= channels.length) {
-            throw new IllegalArgumentException("network: no channel from party " + net.self() + " to " + peer);
+        if (peer == delegate.self() || peer < 0 || peer >= channels.length) {
+            throw new IllegalArgumentException("network: no channel from party " + delegate.self() + " to " + peer);
         }
         return channels[peer];
     }
@@ -47,74 +32,48 @@ final class MeteredNetwork implements Network {
     public void close() {
     }
 
-    private static final class Metered implements Channel {
-        private final Channel ch;
+    private static final class Metered extends ForwardingChannel {
         private final PhaseMeter meter;
         private boolean pending;
 
         Metered(Channel ch, PhaseMeter meter) {
-            this.ch = ch;
+            super(ch);
             this.meter = meter;
         }
 
         @Override
-        public int peer() {
-            return ch.peer();
-        }
-
-        @Override
         public void write(byte[] src, int off, int len) {
-            ch.write(src, off, len);
+            delegate.write(src, off, len);
             meter.sent(len);
             pending |= len > 0;
         }
 
         @Override
         public void writeLongs(long[] src, int off, int len) {
-            ch.writeLongs(src, off, len);
+            delegate.writeLongs(src, off, len);
             meter.sent(8L * len);
             pending |= len > 0;
         }
 
         @Override
         public void flush() {
-            ch.flush();
+            delegate.flush();
             if (pending) {
-                meter.flushed(ch.peer());
+                meter.flushed(delegate.peer());
                 pending = false;
             }
         }
 
         @Override
         public void read(byte[] dst, int off, int len) {
-            ch.read(dst, off, len);
+            delegate.read(dst, off, len);
             meter.received(len);
         }
 
         @Override
         public void readLongs(long[] dst, int off, int len) {
-            ch.readLongs(dst, off, len);
+            delegate.readLongs(dst, off, len);
             meter.received(8L * len);
-        }
-
-        @Override
-        public void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed) {
-            ch.sendNotice(evidence, check, blamed);
-        }
-
-        @Override
-        public io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos) {
-            return ch.awaitNotice(deadlineNanos);
-        }
-
-        @Override
-        public boolean peerClosed() {
-            return ch.peerClosed();
-        }
-
-        @Override
-        public ChannelStats stats() {
-            return ch.stats();
         }
     }
 }

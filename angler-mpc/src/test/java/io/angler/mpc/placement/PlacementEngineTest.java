@@ -103,8 +103,8 @@ class PlacementEngineTest {
             for (PlacementStats s : r.stats()) {
                 assertThat(s.andGates()).isEqualTo(Placement.circuit(spec).circuit().andGates());
                 assertThat(s.millisByPhase()).containsKeys("base-ot", "triples", "garbling", "online", "output");
-                assertThat(s.bytesSent()).isPositive();
-                assertThat(s.rounds()).isPositive();
+                assertThat(s.total().bytesSent()).isPositive();
+                assertThat(s.total().rounds()).isPositive();
             }
         }
     }

@@ -1,7 +1,8 @@
 package io.angler.node.mpc;
 
 import io.angler.mpc.net.Channel;
-import io.angler.mpc.net.ChannelStats;
+import io.angler.mpc.net.ForwardingChannel;
+import io.angler.mpc.net.ForwardingNetwork;
 import io.angler.mpc.net.Network;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       blaming another provider (one it has not blamed before), and stops.</li>
  * </ul>
  */
-final class TappedNetwork implements Network {
-    private final Network net;
+final class TappedNetwork extends ForwardingNetwork {
     private final int corruptFrom;
     private final Runnable onFlush;
     private final AtomicInteger flushes = new AtomicInteger();
@@ -36,7 +36,7 @@ final class TappedNetwork implements Network {
     private AtomicBoolean once;
 
     TappedNetwork(Network net, int corruptFrom, Runnable onFlush) {
-        this.net = net;
+        super(net);
         this.corruptFrom = corruptFrom;
         this.onFlush = onFlush;
     }
@@ -74,20 +74,20 @@ final class TappedNetwork implements Network {
 
     private boolean corrupts(int peer) {
         return corruptFrom >= 0 && flushes.get() >= corruptFrom
-                && (towards == null || towards.equals(net.identity(peer)));
+                && (towards == null || towards.equals(identity(peer)));
     }
 
     private void lie() {
         int victim = -1;
-        for (int p = 1; p < net.parties() && victim < 0; p++) {
-            if (p != net.self() && !blamed.contains(net.identity(p))) {
+        for (int p = 1; p < parties() && victim < 0; p++) {
+            if (p != self() && !blamed.contains(identity(p))) {
                 victim = p;
             }
         }
-        blamed.add(net.identity(victim));
-        for (int p = 0; p < net.parties(); p++) {
-            if (p != net.self()) {
-                net.channel(p).sendNotice(io.angler.mpc.MpcAbortException.Evidence.CHECK, "cot-consistency", victim);
+        blamed.add(identity(victim));
+        for (int p = 0; p < parties(); p++) {
+            if (p != self()) {
+                delegate.channel(p).sendNotice(io.angler.mpc.MpcAbortException.Evidence.CHECK, "cot-consistency", victim);
             }
         }
         throw new io.angler.mpc.MpcAbortException("channel", -1, "this test party lied and left");
@@ -98,34 +98,9 @@ final class TappedNetwork implements Network {
     }
 
     @Override
-    public int self() {
-        return net.self();
-    }
-
-    @Override
-    public int parties() {
-        return net.parties();
-    }
-
-    @Override
-    public String identity(int party) {
-        return net.identity(party);
-    }
-
-    @Override
     public Channel channel(int peer) {
-        Channel ch = net.channel(peer);
-        return new Channel() {
-            @Override
-            public int peer() {
-                return ch.peer();
-            }
-
-            @Override
-            public void write(byte[] src, int off, int len) {
-                ch.write(src, off, len);
-            }
-
+        Channel ch = delegate.channel(peer);
+        return new ForwardingChannel(ch) {
             @Override
             public void writeLongs(long[] src, int off, int len) {
                 if (corrupts(peer) && len > 0) {
@@ -134,8 +109,8 @@ final class TappedNetwork implements Network {
                     ch.writeLongs(copy, 0, len);
                 } else if (victim != null && peer == 0 && len == tableLongs) {
                     int j = -1;
-                    for (int p = 1; p < net.parties(); p++) {
-                        if (victim.equals(net.identity(p))) {
+                    for (int p = 1; p < parties(); p++) {
+                        if (victim.equals(identity(p))) {
                             j = p;
                         }
                     }
@@ -144,8 +119,8 @@ final class TappedNetwork implements Network {
                         return;
                     }
                     long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
-                    int n = net.parties();
-                    int block = j < net.self() ? j : j - 1; // a garbler's row: MACs for the others in order, then its label
+                    int n = parties();
+                    int block = j < self() ? j : j - 1; // a garbler's row: MACs for the others in order, then its label
                     for (int g : victimGates) {
                         for (int row = 0; row < 4; row++) {
                             copy[(g * 4 + row) * n * 2 + 2 * block] ^= 1L << 9;
@@ -155,7 +130,7 @@ final class TappedNetwork implements Network {
                 } else if (tableLongs > 0 && peer == 0 && len == tableLongs) {
                     long[] copy = java.util.Arrays.copyOfRange(src, off, off + len);
                     for (int row = 0; row < 4; row++) {
-                        copy[row * net.parties() * 2] ^= 1L << 9; // the evaluator's MAC block of gate 0
+                        copy[row * parties() * 2] ^= 1L << 9; // the evaluator's MAC block of gate 0
                     }
                     ch.writeLongs(copy, 0, len);
                 } else {
@@ -172,50 +147,6 @@ final class TappedNetwork implements Network {
                 flushes.incrementAndGet();
                 onFlush.run();
             }
-
-            @Override
-            public void read(byte[] dst, int off, int len) {
-                ch.read(dst, off, len);
-            }
-
-            @Override
-            public void readLongs(long[] dst, int off, int len) {
-                ch.readLongs(dst, off, len);
-            }
-
-            @Override
-            public void sendNotice(io.angler.mpc.MpcAbortException.Evidence evidence, String check, int blamed) {
-                ch.sendNotice(evidence, check, blamed);
-            }
-
-            @Override
-            public io.angler.mpc.MpcAbortException.Report awaitNotice(long deadlineNanos) {
-                return ch.awaitNotice(deadlineNanos);
-            }
-
-            @Override
-            public boolean peerClosed() {
-                return ch.peerClosed();
-            }
-
-            @Override
-            public ChannelStats stats() {
-                return ch.stats();
-            }
         };
-    }
-
-    @Override
-    public void flushAll() {
-        for (int p = 0; p < parties(); p++) {
-            if (p != self()) {
-                channel(p).flush();
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        net.close();
     }
 }
